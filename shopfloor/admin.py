@@ -1,0 +1,87 @@
+"""Django admin for staff: every model, with its source visible."""
+
+from django.contrib import admin
+
+from shopfloor import models as m
+
+
+@admin.register(m.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "importer", "published_on", "licence", "is_demo"]
+    list_filter = ["importer", "is_demo", "licence"]
+    search_fields = ["title", "publisher", "url", "file_name", "sha256"]
+
+
+@admin.register(m.Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_km", "country", "province", "os_id", "bfc_id", "is_closed"]
+    list_filter = ["country", "province", "is_closed", "provenance_lost"]
+    search_fields = ["name", "name_km", "address", "os_id", "bfc_id"]
+
+
+@admin.register(m.FacilityRecord)
+class FacilityRecordAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "source", "row_number", "facility", "match_score",
+                    "decision"]
+    list_filter = ["decision", "source"]
+    search_fields = ["name", "address"]
+    raw_id_fields = ["facility"]
+
+
+@admin.register(m.Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "hq_country", "employees"]
+    list_filter = ["kind", "hq_country"]
+    search_fields = ["name"]
+
+
+@admin.register(m.Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ["subject", "kind", "facility", "object_company", "year_start", "year_end",
+                    "source"]
+    list_filter = ["kind"]
+    raw_id_fields = ["facility", "subject", "object_company"]
+
+
+@admin.register(m.Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "topic", "unit", "value_type", "subject"]
+    list_filter = ["topic", "subject"]
+
+
+@admin.register(m.Datapoint)
+class DatapointAdmin(admin.ModelAdmin):
+    list_display = ["metric", "facility", "company", "country", "year", "value_number",
+                    "value_text", "verification", "source"]
+    list_filter = ["metric__topic", "verification"]
+    raw_id_fields = ["facility", "company"]
+
+
+@admin.register(m.Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["programme", "code", "cluster", "text"]
+
+
+class FindingInline(admin.TabularInline):
+    model = m.Finding
+    extra = 0
+
+
+@admin.register(m.Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["facility", "programme", "cycle", "assessed_on", "source"]
+    inlines = [FindingInline]
+    raw_id_fields = ["facility"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = m.Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(m.Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    inlines = [MembershipInline]

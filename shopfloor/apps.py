@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ShopfloorConfig(AppConfig):
+    name = "shopfloor"
+    verbose_name = _("Shopfloor evidence")
+
+    def ready(self) -> None:
+        from shopfloor import provenance  # noqa: F401  (connects the source-deletion signal)

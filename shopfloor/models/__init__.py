@@ -1,0 +1,23 @@
+"""The evidence model. Every fact points to the :class:`Source` it came from."""
+
+from shopfloor.models.assessments import Assessment, Criterion, Finding
+from shopfloor.models.companies import Company, Relationship
+from shopfloor.models.facilities import Facility, FacilityRecord
+from shopfloor.models.metrics import Datapoint, Metric
+from shopfloor.models.organisations import Membership, Organisation
+from shopfloor.models.sources import Source
+
+__all__ = [
+    "Assessment",
+    "Company",
+    "Criterion",
+    "Datapoint",
+    "Facility",
+    "FacilityRecord",
+    "Finding",
+    "Membership",
+    "Metric",
+    "Organisation",
+    "Relationship",
+    "Source",
+]
