@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         BASE_DIR / "var" / "static",
         description="Where `shopfloor manage collectstatic` puts CSS/JS for deployment.",
     )
+    IMPORT_MAX_MB: int = Field(
+        2048, ge=1,
+        description="Largest file `shopfloor import` accepts, in megabytes (the web upload "
+        "limit is separate and smaller).",
+    )
     TIME_ZONE: str = Field("Asia/Phnom_Penh", description="Time zone for dates shown.")
     LANGUAGE_CODE: str = Field("en", description="Default language: en or km.")
 

@@ -88,12 +88,14 @@ STATIC_ROOT = _env.STATIC_ROOT
 MEDIA_ROOT = _env.MEDIA_ROOT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    # Compressed copies are made by `shopfloor manage collectstatic`; without it WhiteNoise
+    # serves the files straight from the apps (WHITENOISE_USE_FINDERS), so a fresh checkout
+    # works in every mode.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 7 * 24 * 3600
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -107,5 +109,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+IMPORT_MAX_BYTES = _env.IMPORT_MAX_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGIN_URL = "/admin/login/"

@@ -40,7 +40,8 @@ class Facility(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(lat__isnull=True, lng__isnull=True)
-                | models.Q(lat__gte=-90, lat__lte=90, lng__gte=-180, lng__lte=180),
+                | models.Q(lat__isnull=False, lng__isnull=False, lat__gte=-90, lat__lte=90,
+                           lng__gte=-180, lng__lte=180),
                 name="facility_coordinates_valid",
                 violation_error_message=_("Latitude and longitude go together and must be "
                                           "valid coordinates."),

@@ -27,6 +27,11 @@ class Source(models.Model):
         help_text=_("The importer that read it (oshub, brand-list, wikirate, ...), or empty "
                     "for facts entered by hand."),
     )
+    dataset = models.CharField(
+        _("dataset"), max_length=200, blank=True, db_index=True,
+        help_text=_("The series this source is one version of (e.g. a brand's supplier "
+                    "list). A newer version updates the values an older one gave."),
+    )
     organisation = models.ForeignKey(
         "shopfloor.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="sources", verbose_name=_("contributing organisation"),

@@ -1,0 +1,48 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11 and pip:
+#   make demo   install, migrate a SQLite database, load the demo data, serve on :8000
+#   make test   install, then run the whole test suite (SQLite unless DATABASE_URL is set)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ADDR   ?= 127.0.0.1:8000
+
+.PHONY: demo test lint messages browser clean
+
+$(VENV)/.base: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.base
+	DEBUG=true $(BIN)/shopfloor migrate
+	DEBUG=true $(BIN)/shopfloor demo
+	DEBUG=true $(BIN)/shopfloor serve --addr $(ADDR)
+
+test: $(VENV)/.dev browser
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "warning: /usr/bin/chromium missing (apt-get install chromium); browser tests will be skipped"; fi; \
+	fi
+
+# Update the Khmer catalogue after changing UI strings, translate, then compile.
+messages: $(VENV)/.dev
+	cd shopfloor && DEBUG=true ../$(BIN)/python -m django makemessages -l km \
+	  --settings shopfloor.settings --ignore '.venv/*' --ignore 'tests/*'
+	cd shopfloor && DEBUG=true ../$(BIN)/python -m django compilemessages -l km --settings shopfloor.settings
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

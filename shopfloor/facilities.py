@@ -1,0 +1,396 @@
+"""Finding facilities and gathering what is known about one, with its sources.
+
+The web pages, and later the JSON API and the exports, call these functions so that every
+view of a facility shows the same facts from the same queries. Each function runs a small,
+fixed number of queries whatever the amount of data.
+
+>>> page = search_facilities("ស៊ុន", province="Kandal")[:50]  # doctest: +SKIP
+>>> rows = summarise(page)  # doctest: +SKIP
+>>> profile = facility_profile(Facility.objects.get(pk=7))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.utils.translation import pgettext_lazy
+
+from shopfloor.models import (
+    Assessment,
+    Company,
+    Datapoint,
+    Facility,
+    Finding,
+    Metric,
+    Relationship,
+    Source,
+)
+
+#: The metric whose latest value is shown as a facility's size.
+WORKERS_METRIC = "workers_total"
+
+# Invisible characters Khmer keyboards and documents put between words; a query typed on a
+# phone rarely has them where the stored name does.
+_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\ufeff")
+
+# Cambodia's capital and 24 provinces, keyed by a normalised English spelling. Sources spell
+# them in many ways (Kompong/Kampong, "Province", "Capital"); the label is translated.
+PROVINCES_KH = {
+    "phnom penh": pgettext_lazy("province", "Phnom Penh"),
+    "banteay meanchey": pgettext_lazy("province", "Banteay Meanchey"),
+    "battambang": pgettext_lazy("province", "Battambang"),
+    "kampong cham": pgettext_lazy("province", "Kampong Cham"),
+    "kampong chhnang": pgettext_lazy("province", "Kampong Chhnang"),
+    "kampong speu": pgettext_lazy("province", "Kampong Speu"),
+    "kampong thom": pgettext_lazy("province", "Kampong Thom"),
+    "kampot": pgettext_lazy("province", "Kampot"),
+    "kandal": pgettext_lazy("province", "Kandal"),
+    "kep": pgettext_lazy("province", "Kep"),
+    "koh kong": pgettext_lazy("province", "Koh Kong"),
+    "kratie": pgettext_lazy("province", "Kratie"),
+    "mondulkiri": pgettext_lazy("province", "Mondulkiri"),
+    "oddar meanchey": pgettext_lazy("province", "Oddar Meanchey"),
+    "pailin": pgettext_lazy("province", "Pailin"),
+    "preah sihanouk": pgettext_lazy("province", "Preah Sihanouk"),
+    "preah vihear": pgettext_lazy("province", "Preah Vihear"),
+    "prey veng": pgettext_lazy("province", "Prey Veng"),
+    "pursat": pgettext_lazy("province", "Pursat"),
+    "ratanakiri": pgettext_lazy("province", "Ratanakiri"),
+    "siem reap": pgettext_lazy("province", "Siem Reap"),
+    "stung treng": pgettext_lazy("province", "Stung Treng"),
+    "svay rieng": pgettext_lazy("province", "Svay Rieng"),
+    "takeo": pgettext_lazy("province", "Takeo"),
+    "tbong khmum": pgettext_lazy("province", "Tbong Khmum"),
+}
+_PROVINCE_ALIASES = {
+    "sihanoukville": "preah sihanouk",
+    "kampong som": "preah sihanouk",
+    "mondul kiri": "mondulkiri",
+    "ratanak kiri": "ratanakiri",
+    "rattanakiri": "ratanakiri",
+    "otdar meanchey": "oddar meanchey",
+    "tboung khmum": "tbong khmum",
+    "kracheh": "kratie",
+    "pouthisat": "pursat",
+    "stoeng treng": "stung treng",
+    "takev": "takeo",
+}
+
+
+def normalise_query(text: str) -> str:
+    """A search string as typed, made comparable: NFC, no invisible joiners, single spaces."""
+    text = unicodedata.normalize("NFC", text or "")
+    for char in _INVISIBLE:
+        text = text.replace(char, "")
+    return " ".join(text.split())
+
+
+def province_label(name: str) -> str:
+    """The province's name in the active language; unknown names are returned as they are."""
+    key = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    key = re.sub(r"[-_.]", " ", key)
+    key = re.sub(r"\b(province|capital|city|municipality|khet|krong)\b", " ", key)
+    key = re.sub(r"\bkompong\b", "kampong", " ".join(key.split()))
+    key = _PROVINCE_ALIASES.get(key, key)
+    label = PROVINCES_KH.get(key)
+    return str(label) if label is not None else name
+
+
+def search_facilities(query: str = "", province: str = "") -> QuerySet[Facility]:
+    """Facilities whose name, Khmer name, other names, OS ID or BFC ID contain ``query``.
+
+    Case-insensitive, on SQLite and PostgreSQL. An empty query returns every facility;
+    ``province`` (as stored) narrows the result. Ordered by name.
+    """
+    facilities = Facility.objects.all()
+    if province:
+        facilities = facilities.filter(province=province)
+    query = normalise_query(query)
+    if not query:
+        return facilities.order_by("name", "pk")
+    facilities = facilities.annotate(
+        _name_plain=_without_invisible("name"), _name_km_plain=_without_invisible("name_km")
+    )
+    match = (
+        Q(_name_plain__icontains=query)
+        | Q(_name_km_plain__icontains=query)
+        | Q(os_id__icontains=query)
+        | Q(bfc_id__icontains=query)
+        | Q(other_names__icontains=query)
+    )
+    # SQLite stores JSON with non-ASCII characters escaped (\u1780); PostgreSQL's jsonb
+    # prints them as they are. Look for both spellings of the query.
+    escaped = json.dumps(query)[1:-1]
+    if escaped != query:
+        match |= Q(other_names__icontains=escaped)
+    return facilities.filter(match).order_by("name", "pk")
+
+
+def _without_invisible(field_name: str):
+    expression = F(field_name)
+    for char in _INVISIBLE:
+        expression = Replace(expression, Value(char), Value(""))
+    return expression
+
+
+def provinces(country: str | None = None) -> list[str]:
+    """The provinces facilities are in, as stored, sorted."""
+    facilities = Facility.objects.exclude(province="")
+    if country:
+        facilities = facilities.filter(country=country)
+    return sorted(set(facilities.values_list("province", flat=True)))
+
+
+@dataclass
+class ComplianceSummary:
+    """The latest assessment of a facility: how many assessed criteria were non-compliant."""
+
+    programme: str
+    cycle: int
+    assessed_on: date | None
+    non_compliant: int
+    assessed: int
+    source_id: int
+
+
+@dataclass
+class FacilitySummary:
+    """One line of a facility list: the facility, its size and its latest compliance."""
+
+    facility: Facility
+    workers: Datapoint | None = None
+    compliance: ComplianceSummary | None = None
+
+
+def latest_workers(facility_ids: Iterable[int]) -> dict[int, Datapoint]:
+    """The most recent total-workers datapoint of each facility (one query)."""
+    latest: dict[int, Datapoint] = {}
+    datapoints = (
+        Datapoint.objects.filter(facility_id__in=list(facility_ids), metric__code=WORKERS_METRIC)
+        .select_related("metric")
+        .order_by(
+            "facility_id", F("year").desc(nulls_last=True),
+            F("period_start").desc(nulls_last=True), "-pk",
+        )
+    )
+    for datapoint in datapoints:
+        latest.setdefault(datapoint.facility_id, datapoint)
+    return latest
+
+
+def latest_compliance(facility_ids: Iterable[int]) -> dict[int, ComplianceSummary]:
+    """Each facility's latest assessment with its count of non-compliant findings (one query)."""
+    assessments = (
+        Assessment.objects.filter(facility_id__in=list(facility_ids))
+        .annotate(
+            non_compliant=Count(
+                "findings", filter=Q(findings__status=Finding.Status.NON_COMPLIANT)
+            ),
+            assessed=Count("findings", filter=~Q(findings__status=Finding.Status.NOT_ASSESSED)),
+        )
+        .order_by("facility_id", F("assessed_on").desc(nulls_last=True), "-cycle", "-pk")
+    )
+    latest: dict[int, ComplianceSummary] = {}
+    for a in assessments:
+        latest.setdefault(a.facility_id, ComplianceSummary(
+            programme=a.programme, cycle=a.cycle, assessed_on=a.assessed_on,
+            non_compliant=a.non_compliant, assessed=a.assessed, source_id=a.source_id,
+        ))
+    return latest
+
+
+def summarise(facilities: Sequence[Facility]) -> list[FacilitySummary]:
+    """Size and latest compliance for a page of facilities, in two queries."""
+    ids = [facility.pk for facility in facilities]
+    workers = latest_workers(ids)
+    compliance = latest_compliance(ids)
+    return [
+        FacilitySummary(facility, workers.get(facility.pk), compliance.get(facility.pk))
+        for facility in facilities
+    ]
+
+
+# --- one facility -------------------------------------------------------------------------
+
+
+@dataclass
+class Buyer:
+    """A company sourcing from the facility, with every period a source reports."""
+
+    company: Company
+    relationships: list[Relationship] = field(default_factory=list)
+
+    @property
+    def latest_year(self) -> int:
+        return max((r.year_end or r.year_start or 0) for r in self.relationships)
+
+
+@dataclass
+class TopicFacts:
+    topic: str
+    label: str
+    datapoints: list[Datapoint]
+
+
+@dataclass
+class FindingCell:
+    """One criterion in one cycle, and how it changed since the previous cycle."""
+
+    assessment: Assessment
+    finding: Finding | None
+    previous: Finding | None = None
+
+    @property
+    def change(self) -> str:
+        """``worse`` (newly non-compliant), ``better`` (non-compliant, now compliant),
+        ``changed`` (to or from "not assessed"), or ``""`` (same, or nothing to compare)."""
+        if self.finding is None or self.previous is None:
+            return ""
+        before, now = self.previous.status, self.finding.status
+        if before == now:
+            return ""
+        if now == Finding.Status.NON_COMPLIANT:
+            return "worse" if before == Finding.Status.COMPLIANT else "changed"
+        if before == Finding.Status.NON_COMPLIANT and now == Finding.Status.COMPLIANT:
+            return "better"
+        return "changed"
+
+
+@dataclass
+class CriterionRow:
+    criterion: object
+    cells: list[FindingCell]
+
+
+@dataclass
+class FindingsTable:
+    """One programme's findings: rows are criteria in code order, columns are cycles."""
+
+    programme: str
+    assessments: list[Assessment]
+    rows: list[CriterionRow]
+
+    def latest_counts(self) -> tuple[int, int]:
+        """(non-compliant, assessed) in the latest cycle."""
+        cells = [row.cells[-1].finding for row in self.rows if row.cells[-1].finding]
+        assessed = [f for f in cells if f.status != Finding.Status.NOT_ASSESSED]
+        return (sum(f.status == Finding.Status.NON_COMPLIANT for f in assessed), len(assessed))
+
+    @property
+    def latest(self) -> Assessment:
+        return self.assessments[-1]
+
+    @property
+    def latest_non_compliant(self) -> int:
+        return self.latest_counts()[0]
+
+    @property
+    def latest_assessed(self) -> int:
+        return self.latest_counts()[1]
+
+
+@dataclass
+class FacilityProfile:
+    facility: Facility
+    buyers: list[Buyer]
+    facts: list[TopicFacts]
+    findings: list[FindingsTable]
+    sources: list[Source]
+
+
+def criterion_sort_key(code: str) -> tuple:
+    """Natural order of criterion codes: 2 before 10, 1.2 before 1.10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.findall(r"\d+|\D+", code))
+
+
+def facility_profile(facility: Facility) -> FacilityProfile:
+    """Everything shown about one facility, each fact with its source: six queries."""
+    records = list(facility.records.select_related("source"))
+    relationships = list(
+        Relationship.objects.filter(facility=facility, kind=Relationship.Kind.SOURCES_FROM)
+        .select_related("subject", "source")
+    )
+    datapoints = list(
+        Datapoint.objects.filter(facility=facility).select_related("metric", "source")
+    )
+    assessments = list(
+        Assessment.objects.filter(facility=facility).select_related("source")
+        .order_by("programme", "cycle")
+    )
+    findings = list(
+        Finding.objects.filter(assessment__facility=facility)
+        .select_related("criterion", "source")
+    )
+
+    used: dict[int, Source] = {}
+    for item in [*records, *relationships, *datapoints, *assessments, *findings]:
+        used.setdefault(item.source_id, item.source)
+    return FacilityProfile(
+        facility=facility,
+        buyers=_buyers(relationships),
+        facts=_facts(datapoints),
+        findings=_findings_tables(assessments, findings),
+        sources=sorted(used.values(), key=lambda s: (s.publisher.lower(), s.title.lower(), s.pk)),
+    )
+
+
+def _buyers(relationships: list[Relationship]) -> list[Buyer]:
+    buyers: dict[int, Buyer] = {}
+    for rel in relationships:
+        buyers.setdefault(rel.subject_id, Buyer(rel.subject)).relationships.append(rel)
+    for buyer in buyers.values():
+        buyer.relationships.sort(key=lambda r: (-(r.year_end or r.year_start or 0), r.pk))
+    return sorted(buyers.values(), key=lambda b: (-b.latest_year, b.company.name.lower()))
+
+
+def _facts(datapoints: list[Datapoint]) -> list[TopicFacts]:
+    by_topic: dict[str, list[Datapoint]] = {}
+    for dp in datapoints:
+        by_topic.setdefault(dp.metric.topic, []).append(dp)
+    facts = []
+    for topic in Metric.Topic:
+        if topic.value in by_topic:
+            rows = sorted(by_topic.pop(topic.value), key=_fact_order)
+            facts.append(TopicFacts(topic.value, str(topic.label), rows))
+    for topic, rows in sorted(by_topic.items()):  # a topic added to the data, not the code
+        facts.append(TopicFacts(topic, topic, sorted(rows, key=_fact_order)))
+    return facts
+
+
+def _fact_order(dp: Datapoint) -> tuple:
+    year = dp.year or (dp.period_start.year if dp.period_start else 0)
+    return (dp.metric.name.lower(), dp.metric_id, -year, dp.pk)
+
+
+def _findings_tables(assessments: list[Assessment], findings: list[Finding]) -> list[FindingsTable]:
+    by_assessment: dict[int, dict[int, Finding]] = {}
+    criteria: dict[str, dict[int, object]] = {}
+    programme_of = {a.pk: a.programme for a in assessments}
+    for finding in findings:
+        by_assessment.setdefault(finding.assessment_id, {})[finding.criterion_id] = finding
+        programme = programme_of[finding.assessment_id]
+        criteria.setdefault(programme, {})[finding.criterion_id] = finding.criterion
+
+    tables = []
+    for programme in sorted({a.programme for a in assessments}):
+        cycles = [a for a in assessments if a.programme == programme]
+        rows = []
+        ordered = sorted(criteria.get(programme, {}).values(),
+                         key=lambda c: (criterion_sort_key(c.code), c.pk))
+        for criterion in ordered:
+            cells, previous = [], None
+            for assessment in cycles:
+                finding = by_assessment.get(assessment.pk, {}).get(criterion.pk)
+                cells.append(FindingCell(assessment, finding, previous))
+                previous = finding
+            rows.append(CriterionRow(criterion, cells))
+        tables.append(FindingsTable(programme, cycles, rows))
+    return tables

@@ -1,0 +1,1 @@
+"""Matching records from different sources to one canonical facility."""

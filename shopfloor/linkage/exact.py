@@ -1,0 +1,59 @@
+"""Exact resolution of incoming facility records: identifiers first, then the normalised
+name within a country, at a compatible address. The probabilistic matcher builds on the
+same keys.
+"""
+
+from __future__ import annotations
+
+from shopfloor.linkage.normalise import name_key, same_site
+from shopfloor.models import Facility
+
+
+class FacilityIndex:
+    """In-memory lookup of known facilities by OS ID, BFC ID and (country, name key)."""
+
+    def __init__(self) -> None:
+        self.by_os_id: dict[str, Facility] = {}
+        self.by_bfc_id: dict[str, Facility] = {}
+        self.by_name: dict[tuple[str, str], list[Facility]] = {}
+        fields = ("id", "name", "name_km", "address", "country", "province", "lat", "lng",
+                  "os_id", "bfc_id", "is_closed", "other_names")
+        for fac in Facility.objects.only(*fields).iterator(chunk_size=5000):
+            self.add(fac)
+
+    @staticmethod
+    def _name_keys(fac: Facility) -> set[tuple[str, str]]:
+        names = (fac.name, fac.name_km, *(fac.other_names or []))
+        return {(fac.country, name_key(n)) for n in names if n}
+
+    def add(self, fac: Facility) -> None:
+        if fac.os_id:
+            self.by_os_id[fac.os_id.upper()] = fac
+        if fac.bfc_id:
+            self.by_bfc_id[fac.bfc_id.upper()] = fac
+        for key in self._name_keys(fac):
+            self.by_name.setdefault(key, []).append(fac)
+
+    def remove(self, fac: Facility) -> None:
+        """Forget a facility that was never written (its row was rejected)."""
+        if fac.os_id and self.by_os_id.get(fac.os_id.upper()) is fac:
+            del self.by_os_id[fac.os_id.upper()]
+        if fac.bfc_id and self.by_bfc_id.get(fac.bfc_id.upper()) is fac:
+            del self.by_bfc_id[fac.bfc_id.upper()]
+        for key in self._name_keys(fac):
+            self.by_name[key] = [f for f in self.by_name.get(key, []) if f is not fac]
+
+    def find(self, *, name: str = "", country: str = "", os_id: str = "", bfc_id: str = "",
+             address: str = "") -> Facility | None:
+        """The known facility with this OS ID or BFC ID, else the one with the same name in
+        the country at a compatible address (a same-named factory elsewhere is another site).
+        """
+        if os_id and (fac := self.by_os_id.get(os_id.upper())):
+            return fac
+        if bfc_id and (fac := self.by_bfc_id.get(bfc_id.upper())):
+            return fac
+        if name and country:
+            for fac in self.by_name.get((country, name_key(name)), ()):
+                if same_site(address, fac.address):
+                    return fac
+        return None
