@@ -41,7 +41,7 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
             name = f"{rnd.choice(WORDS)} {rnd.choice(WORDS)} Garment {i} Co., Ltd."
             workers = rnd.choice(["", str(rnd.randint(50, 9000)), "1001-5000"])
             # as in real downloads, most facilities have no parent; the rest share ~2,000
-            parent = rnd.choice(["", "", f"{WORDS[i % len(WORDS)]} Group {i % 2000}"])
+            parent = rnd.choice(["", "", f"{WORDS[i % 2000 % len(WORDS)]} Group {i % 2000}"])
             fh.write(f'{os_id},"{name}","Street {i % 997}, District {i % 53}, {country}",{code},'
                      f'{country},{workers},{parent},Apparel,Final Product Assembly,Sewing,'
                      f'Brand {i % 40},{rnd.choice(["False", "True", ""])},'

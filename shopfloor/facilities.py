@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
@@ -25,6 +26,7 @@ from django.utils.translation import pgettext_lazy
 from shopfloor.models import (
     Assessment,
     Company,
+    Criterion,
     Datapoint,
     Facility,
     Finding,
@@ -233,10 +235,31 @@ class Buyer:
 
 
 @dataclass
+class MetricFacts:
+    """Every value of one metric for the facility, newest first."""
+
+    metric: Metric
+    datapoints: list[Datapoint]
+
+    #: How many values show before "earlier values" is opened.
+    SHOWN = 3
+
+    @property
+    def recent(self) -> list[Datapoint]:
+        return self.datapoints[: self.SHOWN]
+
+    @property
+    def earlier(self) -> list[Datapoint]:
+        return self.datapoints[self.SHOWN :]
+
+
+@dataclass
 class TopicFacts:
+    """The metrics of one topic (wages, demographics, ...), by name."""
+
     topic: str
     label: str
-    datapoints: list[Datapoint]
+    metrics: list[MetricFacts]
 
 
 @dataclass
@@ -265,18 +288,24 @@ class FindingCell:
 
 @dataclass
 class CriterionRow:
-    criterion: object
+    criterion: Criterion
     cells: list[FindingCell]
+
+    @property
+    def newest_first(self) -> list[FindingCell]:
+        return self.cells[::-1]
 
 
 @dataclass
 class FindingsTable:
-    """One programme's findings: rows are criteria in code order, columns are cycles."""
+    """One programme's findings: rows are criteria in code order, columns are cycles
+    (oldest first; :attr:`newest_first` for display)."""
 
     programme: str
     assessments: list[Assessment]
     rows: list[CriterionRow]
 
+    @cached_property
     def latest_counts(self) -> tuple[int, int]:
         """(non-compliant, assessed) in the latest cycle."""
         cells = [row.cells[-1].finding for row in self.rows if row.cells[-1].finding]
@@ -284,16 +313,21 @@ class FindingsTable:
         return (sum(f.status == Finding.Status.NON_COMPLIANT for f in assessed), len(assessed))
 
     @property
+    def newest_first(self) -> list[Assessment]:
+        """Cycles from the latest back: on a phone the latest is what shows without scrolling."""
+        return self.assessments[::-1]
+
+    @property
     def latest(self) -> Assessment:
         return self.assessments[-1]
 
     @property
     def latest_non_compliant(self) -> int:
-        return self.latest_counts()[0]
+        return self.latest_counts[0]
 
     @property
     def latest_assessed(self) -> int:
-        return self.latest_counts()[1]
+        return self.latest_counts[1]
 
 
 @dataclass
@@ -303,6 +337,12 @@ class FacilityProfile:
     facts: list[TopicFacts]
     findings: list[FindingsTable]
     sources: list[Source]
+
+    @property
+    def other_names(self) -> list[str]:
+        """Names besides the main one and the Khmer one, without repeats."""
+        shown = {self.facility.name, self.facility.name_km}
+        return [name for name in self.facility.all_names if name not in shown]
 
 
 def criterion_sort_key(code: str) -> tuple:
@@ -352,27 +392,32 @@ def _buyers(relationships: list[Relationship]) -> list[Buyer]:
 
 
 def _facts(datapoints: list[Datapoint]) -> list[TopicFacts]:
-    by_topic: dict[str, list[Datapoint]] = {}
-    for dp in datapoints:
-        by_topic.setdefault(dp.metric.topic, []).append(dp)
-    facts = []
-    for topic in Metric.Topic:
-        if topic.value in by_topic:
-            rows = sorted(by_topic.pop(topic.value), key=_fact_order)
-            facts.append(TopicFacts(topic.value, str(topic.label), rows))
-    for topic, rows in sorted(by_topic.items()):  # a topic added to the data, not the code
-        facts.append(TopicFacts(topic, topic, sorted(rows, key=_fact_order)))
+    by_metric: dict[int, list[Datapoint]] = {}
+    for dp in sorted(datapoints, key=_newest_first):
+        by_metric.setdefault(dp.metric_id, []).append(dp)
+    by_topic: dict[str, list[MetricFacts]] = {}
+    for rows in by_metric.values():
+        by_topic.setdefault(rows[0].metric.topic, []).append(MetricFacts(rows[0].metric, rows))
+    for metrics in by_topic.values():
+        metrics.sort(key=lambda m: (m.metric.name.lower(), m.metric.pk))
+    facts = [
+        TopicFacts(topic.value, topic.label, by_topic.pop(topic.value))
+        for topic in Metric.Topic
+        if topic.value in by_topic
+    ]
+    # a topic that is in the data but not (yet) in the code
+    facts += [TopicFacts(topic, topic, metrics) for topic, metrics in sorted(by_topic.items())]
     return facts
 
 
-def _fact_order(dp: Datapoint) -> tuple:
-    year = dp.year or (dp.period_start.year if dp.period_start else 0)
-    return (dp.metric.name.lower(), dp.metric_id, -year, dp.pk)
+def _newest_first(dp: Datapoint) -> tuple:
+    start = dp.period_start or date(dp.year or 1, 1, 1)
+    return (-(dp.year or start.year), -start.toordinal(), -dp.pk)
 
 
 def _findings_tables(assessments: list[Assessment], findings: list[Finding]) -> list[FindingsTable]:
     by_assessment: dict[int, dict[int, Finding]] = {}
-    criteria: dict[str, dict[int, object]] = {}
+    criteria: dict[str, dict[int, Criterion]] = {}
     programme_of = {a.pk: a.programme for a in assessments}
     for finding in findings:
         by_assessment.setdefault(finding.assessment_id, {})[finding.criterion_id] = finding

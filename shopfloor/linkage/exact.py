@@ -26,13 +26,16 @@ class FacilityIndex:
         names = (fac.name, fac.name_km, *(fac.other_names or []))
         return {(fac.country, name_key(n)) for n in names if n}
 
-    def add(self, fac: Facility) -> None:
+    def add(self, fac: Facility, *, key: str = "") -> None:
+        """Index ``fac``; ``key`` is its name's key when the caller already has it."""
         if fac.os_id:
             self.by_os_id[fac.os_id.upper()] = fac
         if fac.bfc_id:
             self.by_bfc_id[fac.bfc_id.upper()] = fac
-        for key in self._name_keys(fac):
-            self.by_name.setdefault(key, []).append(fac)
+        keys = ({(fac.country, key)} if key and not (fac.name_km or fac.other_names)
+                else self._name_keys(fac))
+        for k in keys:
+            self.by_name.setdefault(k, []).append(fac)
 
     def remove(self, fac: Facility) -> None:
         """Forget a facility that was never written (its row was rejected)."""
@@ -44,7 +47,7 @@ class FacilityIndex:
             self.by_name[key] = [f for f in self.by_name.get(key, []) if f is not fac]
 
     def find(self, *, name: str = "", country: str = "", os_id: str = "", bfc_id: str = "",
-             address: str = "") -> Facility | None:
+             address: str = "", key: str = "") -> Facility | None:
         """The known facility with this OS ID or BFC ID, else the one with the same name in
         the country at a compatible address (a same-named factory elsewhere is another site).
         """
@@ -53,7 +56,7 @@ class FacilityIndex:
         if bfc_id and (fac := self.by_bfc_id.get(bfc_id.upper())):
             return fac
         if name and country:
-            for fac in self.by_name.get((country, name_key(name)), ()):
+            for fac in self.by_name.get((country, key or name_key(name)), ()):
                 if same_site(address, fac.address):
                     return fac
         return None

@@ -38,7 +38,22 @@ def insert_rows(model, names: Sequence[str], rows: list[tuple]) -> None:
 
 def insert_returning_ids(model, names: Sequence[str], rows: list[tuple],
                          batch: int = 1000) -> list[int]:
-    """Insert ``rows`` and return their new primary keys, in order."""
+    """Insert ``rows`` and return their new primary keys, in order.
+
+    PostgreSQL: keys are drawn from the table's sequence, then the rows are COPYed with
+    them. SQLite: multi-row ``INSERT … RETURNING`` (the import holds the write lock).
+    """
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)",
+                           [model._meta.db_table, model._meta.pk.column, len(rows)])
+            ids = [r[0] for r in cursor.fetchall()]
+        insert_rows(model, [model._meta.pk.attname, *names],
+                    [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        return ids
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns(model, names))
     pk = connection.ops.quote_name(model._meta.pk.column)

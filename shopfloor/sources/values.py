@@ -20,6 +20,8 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)*|\d*[.,]\d+)$")
 
 def text(value) -> str:
     """A cleaned string: whitespace collapsed, a missing value as ``""``."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -28,11 +30,15 @@ def text(value) -> str:
 
 
 def is_missing(value) -> bool:
+    if value is None or value == "":
+        return True
     return text(value).casefold() in _MISSING
 
 
 def number(value, *, field: str = "value") -> Decimal | None:
     """A number from ``1,234``, ``1 234``, ``71.0%``, ``12.5`` or ``12,5``; blank is None."""
+    if type(value) is str and value.isascii() and value.isdigit():
+        return Decimal(value)
     if isinstance(value, bool):
         raise RowRejected(f"{field}: {value!r} is not a number")
     if isinstance(value, int | float | Decimal):

@@ -146,6 +146,7 @@ class TestFacilityPage:
         assert ("https://www.openstreetmap.org/?mlat=11.48330&amp;mlon=104.95000"
                 "#map=16/11.48330/104.95000") in html
         assert "Reported closed" not in html
+        assert html.count(SUN_RISE_KM) == 1  # under the name, not again among other names
         angkor = _html(client.get(self.url(data.angkor)))
         assert "Reported closed" in angkor
         assert "openstreetmap" not in angkor
@@ -163,27 +164,59 @@ class TestFacilityPage:
         facts = _section(_html(client.get(self.url(data.sun))), "facts")
         assert facts.index("Demographics") < facts.index("Wages")
         wage = _row(facts, "Average monthly wage")
-        assert "254.25 USD" in wage and "2023" in wage
+        assert "2023</span> <strong>254.25 USD</strong>" in wage
         assert f'href="/sources/{data.survey.pk}/"' in wage
         assert "81.5 %" in _row(facts, "Women workers")
-        workers = [row for row in re.findall(r"<tr>(.*?)</tr>", facts, re.S) if ">Workers<" in row]
-        assert ["3,200 workers" in workers[0], "3,050 workers" in workers[1]] == [True, True]
-        assert "community-verified" in workers[0]
-        assert f'href="/sources/{data.oshub.pk}/"' in workers[1]
+        workers = _row(facts, ">Workers<")
+        assert workers.index("3,200 workers") < workers.index("3,050 workers")  # newest first
+        assert "community-verified" in workers
+        assert f'href="/sources/{data.oshub.pk}/"' in workers
+
+    def test_earlier_values_fold_away(self, client, data):
+        metric = Metric.objects.get(code="workers_total")
+        for year in (2018, 2019, 2020):
+            Datapoint.objects.create(metric=metric, facility=data.sun, year=year,
+                                     value_number=year - 1000, source=data.oshub)
+        workers = _row(_section(_html(client.get(self.url(data.sun))), "facts"), ">Workers<")
+        shown, folded = workers.split("<details>")
+        assert [y in shown for y in ("2023", "2022", "2020")] == [True, True, True]
+        assert "2 earlier values" in folded
+        assert "1,019 workers" in folded and "1,018 workers" in folded
 
     def test_findings_per_criterion_over_cycles_with_changes(self, client, data):
         findings = _section(_html(client.get(self.url(data.sun))), "findings")
-        assert "Cycle 1" in findings and "Cycle 2" in findings
         codes = re.findall(r'<span class="code">(\w+)</span>', findings)
         assert codes == ["1", "2", "10"]  # code order, not text order
-        cells = lambda text: re.findall(r"<td class=\"([^\"]+)\">", _row(findings, text))  # noqa: E731
-        assert cells("minimum wage") == ["st-compliant", "st-non_compliant ch-worse"]
-        assert cells("interference") == ["st-non_compliant", "st-compliant ch-better"]
+
+        def cells(text: str) -> list[str]:
+            return re.findall(r'<td class="([^"]+)">', _row(findings, text))
+
+        # the latest cycle first, so that a phone shows it without scrolling sideways
+        assert findings.index("Cycle 2") < findings.index("Cycle 1")
+        assert cells("minimum wage") == ["st-non_compliant ch-worse", "st-compliant"]
+        assert cells("interference") == ["st-compliant ch-better", "st-non_compliant"]
         assert cells("Overtime") == ["st-compliant", "st-compliant"]
         assert "was compliant" in _row(findings, "minimum wage")
         assert "was non-compliant" in _row(findings, "interference")
         assert "Latest, cycle 2: 1 of 3 non-compliant." in findings
         assert f'href="/sources/{data.bfc2.pk}/"' in findings
+
+    def test_a_finding_from_another_source_links_to_it(self, client, data):
+        Finding.objects.filter(assessment=data.cycle2, criterion=data.criteria["2"]).update(
+            source=data.survey, detail="Union leader dismissed in March.")
+        findings = _section(_html(client.get(self.url(data.sun))), "findings")
+        cell = re.findall(r"<td [^>]*>(.*?)</td>", _row(findings, "interference"), re.S)[0]
+        assert f'href="/sources/{data.survey.pk}/"' in cell
+        assert "<summary>Details</summary>Union leader dismissed in March.</details>" in cell
+        other = re.findall(r"<td [^>]*>(.*?)</td>", _row(findings, "minimum wage"), re.S)[0]
+        assert "/sources/" not in other  # same source as its column: linked once, in the header
+
+    def test_a_criterion_missing_from_a_cycle_shows_a_dash(self, client, data):
+        Finding.objects.filter(assessment=data.cycle1, criterion=data.criteria["10"]).delete()
+        findings = _section(_html(client.get(self.url(data.sun))), "findings")
+        assert re.findall(r'<td class="([^"]+)">', _row(findings, "Overtime")) == [
+            "st-compliant", "st-none"]
+        assert "No finding published for this cycle" in _row(findings, "Overtime")
 
     def test_sources_used_are_listed_and_no_others(self, client, data, demo_source):
         sources = _section(_html(client.get(self.url(data.sun))), "sources")
