@@ -91,7 +91,8 @@ class Datapoint(models.Model):
                 condition=(
                     models.Q(facility__isnull=False, company__isnull=True, country="")
                     | models.Q(facility__isnull=True, company__isnull=False, country="")
-                    | (models.Q(facility__isnull=True, company__isnull=True) & ~models.Q(country=""))
+                    | (models.Q(facility__isnull=True, company__isnull=True)
+                       & ~models.Q(country=""))
                 ),
                 name="datapoint_has_one_subject",
                 violation_error_message=_("A datapoint is about exactly one facility, company "
@@ -115,6 +116,7 @@ class Datapoint(models.Model):
 
     @property
     def value(self):
-        if self.value_number is not None:
-            return self.value_number.normalize() if self.value_number % 1 else int(self.value_number)
+        number = self.value_number
+        if number is not None:
+            return number.normalize() if number % 1 else int(number)
         return self.value_text

@@ -33,7 +33,9 @@ def insert_rows(model, names: Sequence[str], rows: list[tuple]) -> None:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+            # names come from the model's metadata, values are parameters
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
+                               rows)
 
 
 def insert_returning_ids(model, names: Sequence[str], rows: list[tuple],
@@ -63,7 +65,7 @@ def insert_returning_ids(model, names: Sequence[str], rows: list[tuple],
         for start in range(0, len(rows), batch):
             chunk = rows[start:start + batch]
             params = [value for row in chunk for value in row]
-            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES "
+            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608
                            f"{', '.join([one] * len(chunk))} RETURNING {pk}", params)
             ids.extend(r[0] for r in cursor.fetchall())
     return ids

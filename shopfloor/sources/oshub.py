@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from shopfloor.models import Company, Metric, Relationship
 from shopfloor.sources import values as v
-from shopfloor.sources.base import Column, Importer, ImportContext, Row
+from shopfloor.sources.base import Column, ImportContext, Importer, Row
 from shopfloor.sources.errors import RowRejected
 from shopfloor.sources.report import Outcome
+
 
 class OpenSupplyHubImporter(Importer):
     kind = "oshub"

@@ -129,7 +129,8 @@ _COUNTRY_ALIASES = {
     "tanzania": "TZ", "moldova": "MD", "syria": "SY", "venezuela": "VE",
     "ivory coast": "CI", "cote d'ivoire": "CI", "swaziland": "SZ", "macedonia": "MK",
     "kampuchea": "KH", "កម្ពុជា": "KH", "china mainland": "CN", "mainland china": "CN",
-    "palestine": "PS", "uae": "AE", "u.a.e.": "AE", "emirates": "AE", "the netherlands": "NL", "holland": "NL",
+    "palestine": "PS", "uae": "AE", "u.a.e.": "AE", "emirates": "AE",
+    "the netherlands": "NL", "holland": "NL",
 }
 
 
