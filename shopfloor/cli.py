@@ -160,6 +160,26 @@ def import_(kind, path, source_title, publisher, url, licence, published, datase
         click.echo(f"  ... and {len(report.rejected) - 200:,} more rejected rows (use --json)")
 
 
+@cli.command()
+@click.argument("kind", type=click.Choice(["bfc"]))
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+def template(kind: str, out: str | None) -> None:
+    """Print the CSV template for a kind that has no public export (BFC findings).
+
+        shopfloor template bfc --out my_bfc_findings.csv
+    """
+    from importlib.resources import files
+
+    text = (files("shopfloor.sources") / "templates" / f"{kind}_findings_template.csv"
+            ).read_text(encoding="utf-8")
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        click.echo(f"Wrote {out}")
+    else:
+        click.echo(text, nl=False)
+
+
 def _organisation(name: str):
     if not name:
         return None
