@@ -85,3 +85,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     inlines = [MembershipInline]
+
+
+@admin.register(m.Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "criterion", "status", "source"]
+    list_filter = ["status", "criterion__programme"]
+    raw_id_fields = ["assessment"]
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["role"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["facilities"]
