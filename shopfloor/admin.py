@@ -100,3 +100,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     raw_id_fields = ["user"]
     filter_horizontal = ["facilities"]
+
+
+@admin.register(m.MatchDecision)
+class MatchDecisionAdmin(admin.ModelAdmin):
+    list_display = ["fingerprint", "facility", "verdict", "decided_by", "decided_at"]
+    list_filter = ["verdict"]
+    raw_id_fields = ["facility", "record"]
+
+
+@admin.register(m.Watchlist)
+class WatchlistAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "source", "created_at"]

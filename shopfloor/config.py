@@ -57,6 +57,15 @@ class Settings(BaseSettings):
         description="Largest file `shopfloor import` accepts, in megabytes (the web upload "
         "limit is separate and smaller).",
     )
+    MATCH_AUTO_THRESHOLD: float = Field(
+        0.8, gt=0, le=1,
+        description="A candidate scored at or above this probability is linked automatically.",
+    )
+    MATCH_REVIEW_THRESHOLD: float = Field(
+        0.5, gt=0, le=1,
+        description="Candidates between this and the automatic threshold go to human review; "
+        "below it the record becomes a new facility (or stays unmatched for a union list).",
+    )
     TIME_ZONE: str = Field("Asia/Phnom_Penh", description="Time zone for dates shown.")
     LANGUAGE_CODE: str = Field("en", description="Default language: en or km.")
 

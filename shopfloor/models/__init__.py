@@ -3,6 +3,7 @@
 from shopfloor.models.assessments import Assessment, Criterion, Finding
 from shopfloor.models.companies import Company, Relationship
 from shopfloor.models.facilities import Facility, FacilityRecord
+from shopfloor.models.matching import MatchDecision, Watchlist
 from shopfloor.models.metrics import Datapoint, Metric
 from shopfloor.models.organisations import Membership, Organisation
 from shopfloor.models.sources import Source
@@ -15,9 +16,11 @@ __all__ = [
     "Facility",
     "FacilityRecord",
     "Finding",
+    "MatchDecision",
     "Membership",
     "Metric",
     "Organisation",
     "Relationship",
     "Source",
+    "Watchlist",
 ]

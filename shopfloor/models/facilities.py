@@ -25,6 +25,12 @@ class Facility(models.Model):
         _("Better Work / BFC ID"), max_length=40, null=True, blank=True, unique=True
     )
     is_closed = models.BooleanField(_("closed"), default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
+        verbose_name=_("merged into"),
+        help_text=_("Set when this facility turned out to be a duplicate: its records and "
+                    "facts moved to that facility, and its id keeps resolving to it."),
+    )
     provenance_lost = models.BooleanField(
         _("provenance lost"), default=False,
         help_text=_("Every source that described this facility was deleted; its remaining "
@@ -75,6 +81,7 @@ class FacilityRecord(models.Model):
         CONFIRMED = "confirmed", _("confirmed by a person")
         REJECTED = "rejected", _("rejected by a person")
         PENDING = "pending", _("pending review")
+        NEW = "new", _("new facility")
 
     source = models.ForeignKey(
         "shopfloor.Source", on_delete=models.CASCADE, related_name="facility_records"
@@ -94,6 +101,11 @@ class FacilityRecord(models.Model):
         Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
     )
     match_score = models.FloatField(_("match score"), null=True, blank=True)
+    match_evidence = models.JSONField(
+        _("match evidence"), default=dict, db_default={}, blank=True,
+        help_text=_("Why the matcher scored the candidate as it did (feature values, "
+                    "other candidates), shown to reviewers."),
+    )
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
@@ -108,7 +120,7 @@ class FacilityRecord(models.Model):
         ordering = ["source_id", "row_number"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(decision__in=["automatic", "confirmed"])
+                condition=~models.Q(decision__in=["automatic", "confirmed", "new"])
                 | models.Q(facility__isnull=False),
                 name="matched_record_has_facility",
                 violation_error_message=_("An automatic or confirmed match must name its "

@@ -1,0 +1,1 @@
+"""``shopfloor match-eval`` and ``shopfloor match-train``: how good the matcher is."""

@@ -1,0 +1,1 @@
+"""``shopfloor match``: link facility records to the registry."""

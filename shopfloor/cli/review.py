@@ -1,0 +1,1 @@
+"""``shopfloor review`` and ``shopfloor merge-duplicates``: people decide."""

@@ -1,0 +1,1 @@
+"""``shopfloor watchlist …`` and ``shopfloor export watchlist``."""
