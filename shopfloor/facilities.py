@@ -109,9 +109,10 @@ def search_facilities(query: str = "", province: str = "") -> QuerySet[Facility]
     """Facilities whose name, Khmer name, other names, OS ID or BFC ID contain ``query``.
 
     Case-insensitive, on SQLite and PostgreSQL. An empty query returns every facility;
-    ``province`` (as stored) narrows the result. Ordered by name.
+    ``province`` (as stored) narrows the result. Ordered by name. Facilities merged into
+    another are left out: their old ids redirect to the one they became.
     """
-    facilities = Facility.objects.all()
+    facilities = Facility.objects.filter(merged_into__isnull=True)
     if province:
         facilities = facilities.filter(province=province)
     query = normalise_query(query)
@@ -144,7 +145,7 @@ def _without_invisible(field_name: str):
 
 def provinces(country: str | None = None) -> list[str]:
     """The provinces facilities are in, as stored, sorted."""
-    facilities = Facility.objects.exclude(province="")
+    facilities = Facility.objects.filter(merged_into__isnull=True).exclude(province="")
     if country:
         facilities = facilities.filter(country=country)
     return sorted(set(facilities.values_list("province", flat=True)))

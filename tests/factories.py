@@ -25,7 +25,8 @@ def facility(src: Source | None = None, **kw) -> Facility:
     kw.setdefault("country", "KH")
     fac = Facility.objects.create(**kw)
     FacilityRecord.objects.create(
-        source=src or source(), row_number=n, name=fac.name, country=fac.country,
+        # far from the small row numbers tests choose themselves
+        source=src or source(), row_number=100_000 + n, name=fac.name, country=fac.country,
         facility=fac, decision=FacilityRecord.Decision.CONFIRMED, match_score=1.0,
         raw={"name": fac.name},
     )

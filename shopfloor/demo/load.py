@@ -24,11 +24,13 @@ from shopfloor.models import (
     Facility,
     FacilityRecord,
     Finding,
+    MatchDecision,
     Membership,
     Metric,
     Organisation,
     Relationship,
     Source,
+    Watchlist,
 )
 
 SEED = 20160101
@@ -212,6 +214,8 @@ class _Builder:
         self._assessments()
         self._step("unions_and_memberships")
         self._unions_and_memberships()
+        self._step("matching_history")
+        self._matching_history()
         return DemoSummary(
             sources=self.created["sources"], facilities=len(self.facs),
             **{"facility records": len(self.records)},
@@ -752,6 +756,69 @@ class _Builder:
                 user=user, organisation=org, defaults={"role": role})[0]
             if role == R.UNION_REP:
                 membership.facilities.set([f.obj for f in self.rep_pair])
+
+
+    def _matching_history(self) -> None:
+        """What reviewers decided (remembered by fingerprint), three uncertain rows in the
+        first federation's list for its researcher to review, and that list as a watchlist."""
+        from difflib import SequenceMatcher
+
+        from shopfloor.linkage.records import fingerprint
+
+        rng, researcher = self.rng, self.users["researcher"]
+        listed = {f.obj.pk for f in self.list_a}
+        extra = [f for f in self.facs if f.obj.pk not in listed and f.closed is None][:3]
+        for fac in extra:
+            row = self._row(self.src_list_a)
+            name = f"{_misspell(rng, fac.stem)} {rng.choice(['Garment', 'Factory'])}"
+            raw = {"No.": str(row - 1), "Factory name": name, "Address": "",
+                   "Province": fac.province, "BFC number": "", "Union members": ""}
+            FacilityRecord.objects.create(
+                source=self.src_list_a, row_number=row, raw=raw, name=name,
+                address=fac.province, country="KH", facility=fac.obj,
+                match_score=round(rng.uniform(0.55, 0.79), 3),
+                decision=FacilityRecord.Decision.PENDING)
+        others = [f.obj for f in self.facs]
+        for rec in FacilityRecord.objects.filter(
+                source__in=(self.src_list_a, self.src_list_b),
+                decision=FacilityRecord.Decision.PENDING).exclude(facility=None):
+            runner_up = max((f for f in others if f.pk != rec.facility_id),
+                            key=lambda f: (_ratio(SequenceMatcher, rec.name, f.name), -f.pk))
+            second = round(min(rec.match_score - 0.05, 0.5 * rec.match_score + 0.2), 3)
+            rec.match_evidence = {
+                "candidates": [{"facility_id": rec.facility_id, "score": rec.match_score},
+                               {"facility_id": runner_up.pk, "score": second}],
+                "features": {
+                    "name similarity": _ratio(SequenceMatcher, rec.name, rec.facility.name),
+                    "address similarity": _ratio(SequenceMatcher, rec.address,
+                                                 rec.facility.address),
+                    "same country": 1.0},
+                "note": "fictional demo evidence"}
+            rec.save(update_fields=["match_evidence"])
+        decided = FacilityRecord.objects.filter(
+            source__in=(self.src_list_a, self.src_list_b),
+            decision=FacilityRecord.Decision.CONFIRMED).select_related("facility")
+        decisions = {}
+        for rec in decided:
+            fp = fingerprint(rec.name, rec.address, rec.country)
+            decisions[(fp, rec.facility_id)] = MatchDecision(
+                fingerprint=fp, facility=rec.facility, verdict=MatchDecision.Verdict.CONFIRMED,
+                record=rec, decided_by=rec.decided_by)
+        # A reviewer told two look-alikes apart: the row is not the runner-up.
+        for rec in list(decided)[:2]:
+            fp = fingerprint(rec.name, rec.address, rec.country)
+            other = next(f for f in others if f.pk != rec.facility_id
+                         and f.province == rec.facility.province)
+            decisions.setdefault((fp, other.pk), MatchDecision(
+                fingerprint=fp, facility=other, verdict=MatchDecision.Verdict.REJECTED,
+                record=rec, decided_by=researcher))
+        MatchDecision.objects.bulk_create(decisions.values(), ignore_conflicts=True)
+        Watchlist.objects.create(name="Mekong federation factories", organisation=self.src_list_a
+                                 .organisation, source=self.src_list_a, created_by=researcher)
+
+
+def _ratio(matcher, a: str, b: str) -> float:
+    return round(matcher(None, a.casefold(), b.casefold()).ratio(), 2)
 
 
 def database_has_data() -> bool:

@@ -29,13 +29,21 @@ class FacilityIndex:
     def add(self, fac: Facility, *, key: str = "") -> None:
         """Index ``fac``; ``key`` is its name's key when the caller already has it."""
         if fac.os_id:
-            self.by_os_id[fac.os_id.upper()] = fac
+            self.by_os_id[_upper(fac.os_id)] = fac
         if fac.bfc_id:
-            self.by_bfc_id[fac.bfc_id.upper()] = fac
-        keys = ({(fac.country, key)} if key and not (fac.name_km or fac.other_names)
-                else self._name_keys(fac))
-        for k in keys:
-            self.by_name.setdefault(k, []).append(fac)
+            self.by_bfc_id[_upper(fac.bfc_id)] = fac
+        if key and not (fac.name_km or fac.other_names):
+            self._add_name((fac.country, key), fac)
+        else:
+            for k in self._name_keys(fac):
+                self._add_name(k, fac)
+
+    def _add_name(self, key: tuple[str, str], fac: Facility) -> None:
+        same = self.by_name.get(key)
+        if same is None:
+            self.by_name[key] = [fac]
+        else:
+            same.append(fac)
 
     def remove(self, fac: Facility) -> None:
         """Forget a facility that was never written (its row was rejected)."""
@@ -51,12 +59,18 @@ class FacilityIndex:
         """The known facility with this OS ID or BFC ID, else the one with the same name in
         the country at a compatible address (a same-named factory elsewhere is another site).
         """
-        if os_id and (fac := self.by_os_id.get(os_id.upper())):
+        if os_id and (fac := self.by_os_id.get(_upper(os_id))):
             return fac
-        if bfc_id and (fac := self.by_bfc_id.get(bfc_id.upper())):
+        if bfc_id and (fac := self.by_bfc_id.get(_upper(bfc_id))):
             return fac
         if name and country:
             for fac in self.by_name.get((country, key or name_key(name)), ()):
                 if same_site(address, fac.address):
                     return fac
         return None
+
+
+def _upper(ident: str) -> str:
+    """``ident`` in capitals, as the same object when it already is: a million index keys
+    are then not a million more strings."""
+    return ident if ident.isupper() else ident.upper()

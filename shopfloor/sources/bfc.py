@@ -32,8 +32,8 @@ from shopfloor.models import Assessment, Criterion, Facility, Finding
 from shopfloor.sources import values as v
 from shopfloor.sources.base import Column, ImportContext, Importer, Row
 from shopfloor.sources.errors import ImportFailed, RowRejected
-from shopfloor.sources.ituc import keep_urls_whole
 from shopfloor.sources.report import Outcome
+from shopfloor.sources.tables import join_url_overflow
 
 #: The findings format, ready to fill in (header + fictional example rows).
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "bfc_findings_template.csv"
@@ -141,7 +141,7 @@ class BFCImporter(Importer):
 
     def begin(self, ctx: ImportContext, table) -> None:
         if self.shape == "findings":
-            keep_urls_whole(table, self.mapped.get("source_url"), ctx.report)
+            join_url_overflow(table, self.mapped.get("source_url"), ctx.report.notes)
         self.default_programme = (v.text(self.options.get("programme")) or "BFC").upper()
         self.criteria = {(c.programme, c.code.upper()): c for c in Criterion.objects.all()}
         self.seen_criteria: dict[tuple[str, str], tuple[int, tuple]] = {}

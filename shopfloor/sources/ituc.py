@@ -15,79 +15,25 @@ sees how sure the file was.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 from shopfloor.models import Metric
 from shopfloor.sources import values as v
 from shopfloor.sources.base import Column, ImportContext, Importer, Row
+from shopfloor.sources.citations import UNSURE, citation
 from shopfloor.sources.errors import ImportFailed, RowRejected
-from shopfloor.sources.report import ImportReport, Outcome
-from shopfloor.sources.tables import Table, _detect_encoding
+from shopfloor.sources.report import Outcome
+from shopfloor.sources.tables import join_url_overflow
 
 FIRST_EDITION = 2014
 _RATING = re.compile(r"^([1-5])(\s*\+)?(?:\s*\((?P<remark>[^()]*)\))?$")
 _RANGE = re.compile(r"^(\d{4})\s*(?:-|–|—|to)\s*(\d{4})$")
-UNSURE = re.compile(r"not\s+verified|unverified|inferred|believed|unconfirmed|estimate",
-                     re.IGNORECASE)
 
 METRIC_DESCRIPTION = (
     "ITUC Global Rights Index rating of the country: 1 sporadic violations of rights, "
     "2 repeated violations, 3 regular violations, 4 systematic violations, 5 no guarantee of "
     "rights, 5+ no guarantee of rights due to the breakdown of the rule of law.")
-
-
-def citation(number: int, *, extra: str = "", status: str = "", url: str = "") -> str:
-    """``row 4 (…); status: …; source: URL`` within 300 characters, the URL kept whole."""
-    head = f"row {number}" + (f" ({extra})" if extra else "")
-    tail = f"; source: {url}" if url else ""
-    if status:
-        room = 300 - len(head) - len(tail) - len("; status: ")
-        if len(status) > room:
-            status = status[:max(room - 1, 0)] + "…"
-        head += f"; status: {status}"
-    return (head + tail)[:300]
-
-
-def keep_urls_whole(table: Table, column: str | None, report: ImportReport) -> None:
-    """Read an unquoted URL with commas in the last column as one URL, not as extra columns.
-
-    ``2015,5,verified,http://www.refworld.org/category,COI,ITUC,,,557a9a1815,0.html`` has
-    10 fields under a 4-column header; when the surplus starts at a URL in the last column,
-    the surplus fields are that URL's own commas.
-    """
-    if table.format != "csv" or not column or not table.columns or table.columns[-1] != column:
-        return
-    table._rows = _whole_urls(table, table.rows(), report)
-
-
-def _whole_urls(table: Table, rows, report: ImportReport) -> Iterator[tuple[int, dict | str]]:
-    width, ragged = len(table.columns), None
-    for number, raw in rows:
-        if isinstance(raw, str):
-            if ragged is None:
-                ragged = _ragged_rows(table)
-            fields = ragged.get(number, [])
-            if len(fields) > width and re.match(r"https?://", fields[width - 1].strip(), re.I):
-                url = table.delimiter.join(fields[width - 1:]).strip()
-                raw = dict(zip(table.columns, [*fields[:width - 1], url], strict=True))
-                report.notes.append(f"row {number}: the URL {url} holds unquoted "
-                                    f"{table.delimiter!r} characters; read as one URL")
-        yield number, raw
-
-
-def _ragged_rows(table: Table) -> dict[int, list[str]]:
-    """Row number → fields of every row whose field count differs from the header's."""
-    with table.path.open("rb") as fh:
-        encoding, _ = _detect_encoding(table.path, fh.read(64 * 1024))
-    out, width = {}, len(table.columns)
-    with table.path.open(encoding=encoding, newline="") as fh:
-        for number, fields in enumerate(csv.reader(fh, delimiter=table.delimiter), start=1):
-            if number > 1 and len(fields) != width:
-                out[number] = fields
-    return out
 
 
 def rating(value) -> tuple[str, str]:
@@ -138,7 +84,7 @@ class ITUCImporter(Importer):
         return self.mapped
 
     def begin(self, ctx: ImportContext, table) -> None:
-        keep_urls_whole(table, self.mapped.get("source"), ctx.report)
+        join_url_overflow(table, self.mapped.get("source"), ctx.report.notes)
         option = self.options.get("country")
         try:
             self.option_country = v.country_code(option) if option else ""

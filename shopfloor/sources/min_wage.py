@@ -30,9 +30,10 @@ import pycountry
 from shopfloor.models import Metric
 from shopfloor.sources import values as v
 from shopfloor.sources.base import Column, ImportContext, Importer, Row, header_key
+from shopfloor.sources.citations import UNSURE, citation
 from shopfloor.sources.errors import ImportFailed, RowRejected
-from shopfloor.sources.ituc import UNSURE, keep_urls_whole
 from shopfloor.sources.report import Outcome
+from shopfloor.sources.tables import join_url_overflow
 
 DEFAULT_SECTOR = "garment"
 _GARMENT = {"garment", "garments", "apparel", "clothing", "garment and footwear",
@@ -52,18 +53,6 @@ _KINDS = {
 }
 _METRICS = {"minimum": ("minimum_wage_monthly", "Minimum wage"),
             "living": ("living_wage_benchmark_monthly", "Living-wage benchmark")}
-
-
-def citation(number: int, *, extra: str = "", status: str = "", url: str = "") -> str:
-    """``row 4 (…); status: …; source: URL`` within 300 characters, the URL kept whole."""
-    head = f"row {number}" + (f" ({extra})" if extra else "")
-    tail = f"; source: {url}" if url else ""
-    if status:
-        room = 300 - len(head) - len(tail) - len("; status: ")
-        if len(status) > room:
-            status = status[:max(room - 1, 0)] + "…"
-        head += f"; status: {status}"
-    return (head + tail)[:300]
 
 
 def currency(value) -> str:
@@ -132,7 +121,7 @@ class MinimumWageImporter(Importer):
 
     def begin(self, ctx: ImportContext, table) -> None:
         notes = ctx.report.notes
-        keep_urls_whole(table, self.mapped.get("source"), ctx.report)
+        join_url_overflow(table, self.mapped.get("source"), ctx.report.notes)
         amount_tokens = set(header_key(self.mapped["amount"]).split("_"))
         if amount_tokens & _NOT_MONTHLY:
             raise ImportFailed(f"column {self.mapped['amount']!r} does not look monthly; this "

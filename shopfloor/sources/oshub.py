@@ -9,6 +9,7 @@ fields (they describe the row, not a measured value).
 
 from __future__ import annotations
 
+from shopfloor.linkage.normalise import name_key
 from shopfloor.models import Company, Metric, Relationship
 from shopfloor.sources import values as v
 from shopfloor.sources.base import Column, ImportContext, Importer, Row
@@ -49,7 +50,8 @@ class OpenSupplyHubImporter(Importer):
             "workers_band", name="Number of workers (band)", topic=Metric.Topic.DEMOGRAPHICS,
             value_type=Metric.ValueType.CATEGORY)
 
-    def import_row(self, row: Row, ctx: ImportContext) -> Outcome:
+    def parse_row(self, row: Row) -> dict:
+        """The row's values checked and converted (in the worker process on large files)."""
         name = row.text("name")
         if not name:
             raise RowRejected("name is empty")
@@ -62,30 +64,38 @@ class OpenSupplyHubImporter(Importer):
         workers = row.text("number_of_workers")
         workers_n = v.integer(workers, field="number_of_workers") if workers.replace(
             ",", "").isdigit() else None
-        closed = v.boolean(row.get("is_closed"), field="is_closed")
-        parent = row.text("parent_company")
-        address = row.text("address")
+        return {
+            "name": name, "key": name_key(name), "country": country, "os_id": os_id,
+            "lat": float(lat) if lat is not None else None,
+            "lng": float(lng) if lng is not None else None,
+            "workers": workers, "workers_n": workers_n,
+            "closed": v.boolean(row.get("is_closed"), field="is_closed"),
+            "parent": row.text("parent_company"), "address": row.text("address"),
+        }
 
+    def import_row(self, row: Row, ctx: ImportContext) -> Outcome:
+        p = row.parsed
+        address, lat, lng, os_id = p["address"], p["lat"], p["lng"], p["os_id"]
         updates = {"address": address} if address else {}
         if lat is not None and lng is not None:
-            updates.update(lat=float(lat), lng=float(lng))
-        if closed is not None:
-            updates["is_closed"] = closed
+            updates.update(lat=lat, lng=lng)
+        if p["closed"] is not None:
+            updates["is_closed"] = p["closed"]
         fac, outcome = ctx.facility_record(
-            row, name=name, country=country, address=address,
-            lat=float(lat) if lat is not None else None,
-            lng=float(lng) if lng is not None else None, os_id=os_id,
-            updates=updates if os_id else None, fill=None if os_id else updates)
+            row, name=p["name"], country=p["country"], address=address, lat=lat, lng=lng,
+            os_id=os_id, updates=updates if os_id else None, fill=None if os_id else updates,
+            key=p["key"])
         cite = f"row {row.number}"
         outcomes = [outcome]
+        workers, workers_n = p["workers"], p["workers_n"]
         if workers_n is not None:
             outcomes.append(ctx.datapoint(self.workers, value=workers_n, year=self.year,
                                           facility=fac, citation=cite))
         elif workers:
             outcomes.append(ctx.datapoint(self.workers_band, value=workers, year=self.year,
                                           facility=fac, citation=cite))
-        if parent:
-            group = ctx.company(parent, kind=Company.Kind.SUPPLIER_GROUP)
+        if p["parent"]:
+            group = ctx.company(p["parent"], kind=Company.Kind.SUPPLIER_GROUP)
             outcomes.append(ctx.relationship(group, Relationship.Kind.OWNS_FACILITY,
                                              facility=fac, year_start=self.year,
                                              year_end=self.year, citation=cite))

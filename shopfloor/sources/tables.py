@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,18 @@ csv.field_size_limit(10 * 1024 * 1024)
 
 _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = [",", ";", "\t", "|"]
+
+
+class BadRow(str):
+    """Why a row cannot be read (a str, as the report shows it), with the fields as read, so
+    an importer that knows a fix for its format can still use them."""
+
+    fields: list[str]
+
+    def __new__(cls, reason: str, fields: list[str]) -> BadRow:
+        row = super().__new__(cls, reason)
+        row.fields = fields
+        return row
 
 
 @dataclass
@@ -196,7 +209,8 @@ def _csv_rows(path, fh, reader, columns, ends_with_newline) -> Iterator[tuple[in
                     good += 1
                     pending = (row_number, dict(zip(columns, fields, strict=True)))
                 else:
-                    pending = (row_number, f"has {len(fields)} fields, the header has {width}")
+                    pending = (row_number, BadRow(
+                        f"has {len(fields)} fields, the header has {width}", fields))
             if pending is not None:
                 if isinstance(pending[1], str) and not ends_with_newline:
                     raise ImportFailed(
@@ -315,3 +329,28 @@ def _open_json(path: Path, encoding: str, note: str) -> Table:
     table = Table(path, "json", columns, encoding=note, estimated_rows=len(data))
     table._rows = ((i + 2, item) for i, item in enumerate(data))
     return table
+
+
+def join_url_overflow(table: Table, column: str | None, notes: list[str]) -> None:
+    """Read an unquoted URL with commas in the last column as one URL, not as extra columns.
+
+    ``2015,5,verified,http://www.refworld.org/category,COI,ITUC,,,557a9a1815,0.html`` has
+    10 fields under a 4-column header; when the surplus starts at a URL in the last column,
+    the surplus fields are that URL's own commas.
+    """
+    if table.format != "csv" or not column or not table.columns or table.columns[-1] != column:
+        return
+    table._rows = _joined_urls(table, table.rows(), notes)
+
+
+def _joined_urls(table: Table, rows, notes: list[str]) -> Iterator[tuple[int, dict | str]]:
+    width = len(table.columns)
+    for number, raw in rows:
+        fields = getattr(raw, "fields", None)
+        if fields and len(fields) > width and re.match(r"https?://", fields[width - 1].strip(),
+                                                        re.I):
+            url = table.delimiter.join(fields[width - 1:]).strip()
+            raw = dict(zip(table.columns, [*fields[:width - 1], url], strict=True))
+            notes.append(f"row {number}: the URL {url} holds unquoted "
+                         f"{table.delimiter!r} characters; read as one URL")
+        yield number, raw

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from shopfloor.facilities import (
     facility_profile,
@@ -40,6 +40,10 @@ def home(request):
 def facility_detail(request, pk: int):
     """One facility: identity, buyers, facts, findings over cycles, and their sources."""
     facility = get_object_or_404(Facility, pk=pk)
+    if facility.merged_into_id is not None:  # a merged duplicate: its id keeps resolving
+        from shopfloor.linkage.merge import resolve
+
+        return redirect("web:facility", pk=resolve(pk).pk, permanent=True)
     return render(request, "shopfloor/facility.html", {
         "facility": facility,
         "profile": facility_profile(facility),

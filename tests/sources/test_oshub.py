@@ -113,3 +113,17 @@ def test_bad_os_id_and_coordinates_are_rejected_by_row(tmp_path):
     assert [n for n, _ in report.rejected] == [2, 3]
     assert "os_id" in report.rejected[0][1] and "coordinates" in report.rejected[1][1]
     assert not Facility.objects.exists()
+
+
+def test_a_fact_repeated_far_apart_about_a_new_facility_is_stored_once(tmp_path):
+    """Rows are written in batches; a repeat 3,000 rows later still finds the first."""
+    rows = [ROW.format(workers="500", closed="")]
+    rows += [ROW.replace("KH2019067X1K87E", f"KH2020{i:04d}ABCD{i % 10}")
+             .replace("Golden Lotus", f"Filler {i}").format(workers="", closed="")
+             for i in range(1, 3001)]
+    rows.append(ROW.format(workers="500", closed=""))
+    report = run_import("oshub", _download(tmp_path, rows))
+    assert not report.rejected and report.unchanged == 1
+    fac = Facility.objects.get(os_id="KH2019067X1K87E")
+    assert fac.datapoints.filter(metric__code="workers_total").count() == 1
+    assert fac.relationships.filter(kind="owns_facility").count() == 1
