@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: demo test lint messages browser clean
+.PHONY: demo test test-spark bench lint messages browser clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.dev: $(VENV)/.base
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
+$(VENV)/.spark: $(VENV)/.dev
+	$(BIN)/python -m pip install -q -e ".[dev,spark]"
+	touch $@
+
 demo: $(VENV)/.base
 	DEBUG=true $(BIN)/shopfloor migrate
 	DEBUG=true $(BIN)/shopfloor demo
@@ -25,6 +29,18 @@ demo: $(VENV)/.base
 
 test: $(VENV)/.dev browser
 	$(BIN)/pytest
+
+# The Spark engine's tests (CI runs them inside `make test` after installing the extra).
+test-spark: $(VENV)/.spark
+	$(BIN)/pytest -m spark
+
+# Benchmarks are scripts, not tests: they print the figures docs/ quotes.
+bench: $(VENV)/.spark
+	$(BIN)/python benchmarks/import_bench.py --rows 1000000
+	$(BIN)/python benchmarks/match_bench.py
+	$(BIN)/python benchmarks/match_bench.py --registry 50000 --rows 5000 --engine spark
+	$(BIN)/python benchmarks/febrl_bench.py
+	$(BIN)/python benchmarks/gazetteer_bench.py --addresses 100000
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -43,7 +43,7 @@ ENGINES = ("duckdb", "spark")
 #: rows of a list to about ten million compared pairs (2,000 gave 32 million).
 MAX_BLOCK_FREQUENCY = 500
 #: DuckDB's memory ceiling; beyond it, it spills to a temporary directory.
-DUCKDB_MEMORY_LIMIT = "2GB"
+DUCKDB_MEMORY_LIMIT = "3GB"
 #: Words of an address that say nothing about where it is.
 _ADDRESS_NOISE = frozenset({
     "st", "street", "road", "rd", "no", "village", "phum", "commune", "sangkat", "khan",

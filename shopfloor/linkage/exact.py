@@ -17,9 +17,25 @@ class FacilityIndex:
         self.by_bfc_id: dict[str, Facility] = {}
         self.by_name: dict[tuple[str, str], list[Facility]] = {}
         fields = ("id", "name", "name_km", "address", "country", "province", "lat", "lng",
-                  "os_id", "bfc_id", "is_closed", "other_names")
+                  "os_id", "bfc_id", "is_closed", "other_names", "merged_into")
+        merged: list[Facility] = []
+        live: dict[int, Facility] = {}
         for fac in Facility.objects.only(*fields).iterator(chunk_size=5000):
-            self.add(fac)
+            if fac.merged_into_id is None:
+                self.add(fac)
+                live[fac.id] = fac
+            else:
+                merged.append(fac)
+        if merged:  # a merged duplicate's identifiers lead to the facility it became
+            from shopfloor.linkage.decisions import resolve_merged
+
+            target = resolve_merged(f.id for f in merged)
+            for fac in merged:
+                if (to := live.get(target[fac.id])) is not None:
+                    if fac.os_id:
+                        self.by_os_id.setdefault(_upper(fac.os_id), to)
+                    if fac.bfc_id:
+                        self.by_bfc_id.setdefault(_upper(fac.bfc_id), to)
 
     @staticmethod
     def _name_keys(fac: Facility) -> set[tuple[str, str]]:

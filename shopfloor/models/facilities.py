@@ -18,8 +18,11 @@ class Facility(models.Model):
     province = models.CharField(_("province"), max_length=100, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
-    os_id = models.CharField(_("Open Supply Hub ID"), max_length=15, null=True, blank=True)
-    bfc_id = models.CharField(_("Better Work / BFC ID"), max_length=40, null=True, blank=True)
+    # NULL, not "", for "no id": the unique constraints below must let many facilities lack one
+    os_id = models.CharField(_("Open Supply Hub ID"), max_length=15,  # noqa: DJ001
+                             null=True, blank=True)
+    bfc_id = models.CharField(_("Better Work / BFC ID"), max_length=40,  # noqa: DJ001
+                              null=True, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
