@@ -110,7 +110,7 @@ class Importer:
         report.format = table.description
         if table.encoding and not table.encoding.startswith("UTF-8"):
             report.notes.append(f"encoding: {table.encoding}")
-        mapping = self.map_columns(table)
+        mapping = self.mapped = self.map_columns(table)  # field → column, for the hooks
         # An import creates millions of long-lived objects and no reference cycles worth
         # collecting; the cyclic GC would rescan them all again and again (a third of the
         # time of a large import).

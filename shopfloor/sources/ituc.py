@@ -79,10 +79,6 @@ class ITUCImporter(Importer):
         "source": Column(("source_url", "url", "link")),
     }
 
-    def map_columns(self, table):
-        self.mapped = super().map_columns(table)
-        return self.mapped
-
     def begin(self, ctx: ImportContext, table) -> None:
         join_url_overflow(table, self.mapped.get("source"), ctx.report.notes)
         option = self.options.get("country")

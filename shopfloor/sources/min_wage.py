@@ -115,10 +115,6 @@ class MinimumWageImporter(Importer):
         "source": Column(("source_url", "url", "link")),
     }
 
-    def map_columns(self, table):
-        self.mapped = super().map_columns(table)
-        return self.mapped
-
     def begin(self, ctx: ImportContext, table) -> None:
         notes = ctx.report.notes
         join_url_overflow(table, self.mapped.get("source"), ctx.report.notes)
