@@ -23,7 +23,7 @@ def review(source_id: int | None, username: str) -> None:
         shopfloor review --source 12 --user researcher
     """
     _django()
-    from shopfloor.access import can_review
+    from shopfloor.access import can_review, reviewable_sources
     from shopfloor.linkage import decisions
     from shopfloor.models import Source
 
@@ -39,9 +39,7 @@ def review(source_id: int | None, username: str) -> None:
     done = 0
     while True:
         queue = decisions.review_queue(source).exclude(pk__in=skipped)
-        if user is not None and not user.is_staff:
-            from shopfloor.access import reviewable_sources
-
+        if user is not None:
             queue = queue.filter(source__in=reviewable_sources(user))
         record = queue.first()
         if record is None:
