@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shopfloor.linkage.normalise import name_key
 from shopfloor.linkage.records import fingerprint
@@ -52,7 +53,7 @@ def resolve_merged(facility_ids: Iterable[int]) -> dict[int, int]:
     ids = set(facility_ids)
     target = {i: i for i in ids}
     pending = ids
-    for _ in range(20):  # merge chains are short; the bound guards against a cycle
+    for _hop in range(20):  # merge chains are short; the bound guards against a cycle
         step = dict(Facility.objects.filter(pk__in=pending, merged_into__isnull=False)
                     .values_list("pk", "merged_into_id"))
         if not step:
@@ -244,16 +245,31 @@ def evidence_rows(record: FacilityRecord) -> list[tuple[str, str]]:
     contributions = evidence.get("contributions") or evidence.get("explain") or []
     for item in contributions:
         if isinstance(item, (list, tuple)) and len(item) == 2:
-            rows.append((str(item[0]), _fmt(item[1], signed=True)))
+            rows.append((_label(item[0]), _fmt(item[1], signed=True)))
     features = evidence.get("features") or {}
     if isinstance(features, dict):
-        rows += [(str(k), _fmt(v)) for k, v in features.items()]
+        rows += [(_label(k), _fmt(v)) for k, v in features.items()]
     for key, value in evidence.items():
         if key in ("contributions", "explain", "features", "candidates"):
             continue
         if isinstance(value, (str, int, float, bool)) or value is None:
-            rows.append((str(key), _fmt(value)))
+            rows.append((_label(key), _fmt(value)))
     return rows
+
+
+_EVIDENCE_LABELS = {
+    "method": _("how it was matched"),
+    "rule": _("rule"),
+    "ambiguous": _("more than one facility fits"),
+}
+
+
+def _label(key) -> str:
+    """A feature or evidence key as reviewers read it, in the active language."""
+    from shopfloor.linkage.features import FEATURE_LABELS
+
+    key = str(key)
+    return str(FEATURE_LABELS.get(key) or _EVIDENCE_LABELS.get(key) or key)
 
 
 def _fmt(value, signed: bool = False) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -50,6 +51,33 @@ FEATURE_NAMES: tuple[str, ...] = (
     "geo_log_km",            # log(1 + distance in km) when both have coordinates
     "same_identifier",       # OS ID / BFC id: 1 equal, 0 different, nan unknown
 )
+
+
+#: What each feature means, for the reviewers who see them (translated).
+FEATURE_LABELS = {
+    "name_ratio": _("name similarity"),
+    "name_token_set": _("shared name words"),
+    "name_token_sort": _("name words in any order"),
+    "name_partial": _("one name inside the other"),
+    "name_squash_ratio": _("name similarity without spaces"),
+    "name_squash_partial": _("one name inside the other, without spaces"),
+    "name_jaro_winkler": _("names begin alike"),
+    "core_squash_ratio": _("similarity without legal forms and trade words"),
+    "core_token_set": _("shared distinctive words, acronyms spelled out"),
+    "core_first_word": _("first distinctive word agrees"),
+    "acronym_match": _("one name is the other's initials"),
+    "numbers_conflict": _("different unit or plot numbers"),
+    "numbers_one_sided": _("only one name has a number"),
+    "numbers_agree": _("same unit or plot numbers"),
+    "address_token_set": _("shared address words"),
+    "address_squash_partial": _("one address inside the other"),
+    "address_squash_ratio": _("address similarity without spaces"),
+    "address_numbers_overlap": _("shared house or plot numbers"),
+    "address_missing": _("an address is missing"),
+    "same_country": _("same country"),
+    "geo_log_km": _("distance (log km)"),
+    "same_identifier": _("same OS ID or BFC ID"),
+}
 
 
 def pair_features(a: RecordView, b: RecordView) -> list[float]:

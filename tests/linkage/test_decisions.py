@@ -154,3 +154,21 @@ def test_merge_duplicates_command(facs):
     result = CliRunner().invoke(cli, ["merge-duplicates"])
     assert "1 duplicate facility merged" in result.output
     assert Facility.objects.filter(merged_into=facs[0]).count() == 1
+
+
+def test_evidence_is_labelled_for_reviewers_in_their_language(facs):
+    from django.utils import translation
+
+    from shopfloor.linkage.decisions import evidence_rows
+
+    rec = _pending(facs)
+    rec.match_evidence = {"contributions": [["address_squash_ratio", 1.2],
+                                            ["numbers_conflict", -1.8]],
+                          "method": "model"}
+    with translation.override("en"):
+        labels = [label for label, _ in evidence_rows(rec)]
+        assert labels[:2] == ["address similarity without spaces",
+                              "different unit or plot numbers"]
+        assert "how it was matched" in labels
+    with translation.override("km"):
+        assert evidence_rows(rec)[1][0] == "លេខអង្គភាព ឬលេខដីឡូតិ៍ខុសគ្នា"
