@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from shopfloor.models import Organisation, Source
+from shopfloor.sources import values as v
 from shopfloor.sources.context import ImportContext
 from shopfloor.sources.errors import ImportFailed, RowRejected
 from shopfloor.sources.report import ImportReport, Outcome
@@ -217,6 +218,15 @@ class Importer:
                 f"Columns found: {', '.join(repr(c) for c in table.columns)}. "
                 f"Name them with --map COLUMN=FIELD.")
         return mapping
+
+    def country_option(self) -> str:
+        """The ``--option country=..`` as an ISO code ("" when not given); a bad one fails
+        the whole import, since it would apply to every row."""
+        option = self.options.get("country")
+        try:
+            return v.country_code(option) if option else ""
+        except RowRejected as exc:
+            raise ImportFailed(f"option country: {exc}") from exc
 
     # ---------------------------------------------------------------- hooks
     def default_title(self, path: Path, table: Table) -> str:

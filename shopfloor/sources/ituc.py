@@ -22,7 +22,7 @@ from shopfloor.models import Metric
 from shopfloor.sources import values as v
 from shopfloor.sources.base import Column, ImportContext, Importer, Row
 from shopfloor.sources.citations import UNSURE, citation
-from shopfloor.sources.errors import ImportFailed, RowRejected
+from shopfloor.sources.errors import RowRejected
 from shopfloor.sources.report import Outcome
 from shopfloor.sources.tables import join_url_overflow
 
@@ -82,10 +82,7 @@ class ITUCImporter(Importer):
     def begin(self, ctx: ImportContext, table) -> None:
         join_url_overflow(table, self.mapped.get("source"), ctx.report.notes)
         option = self.options.get("country")
-        try:
-            self.option_country = v.country_code(option) if option else ""
-        except RowRejected as exc:
-            raise ImportFailed(f"option country: {exc}") from exc
+        self.option_country = self.country_option()
         if "country" not in self.mapped:
             self.option_country = self.option_country or "KH"
             ctx.report.notes.append(

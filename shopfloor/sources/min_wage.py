@@ -141,10 +141,7 @@ class MinimumWageImporter(Importer):
                          + (f" (from the column name {self.mapped['amount']!r})"
                             if not option_currency else ""))
         option = self.options.get("country")
-        try:
-            self.option_country = v.country_code(option) if option else ""
-        except RowRejected as exc:
-            raise ImportFailed(f"option country: {exc}") from exc
+        self.option_country = self.country_option()
         if "country" not in self.mapped:
             self.option_country = self.option_country or "KH"
             notes.append(f"no country column: every amount is taken to be for "
