@@ -112,3 +112,18 @@ class MatchDecisionAdmin(admin.ModelAdmin):
 @admin.register(m.Watchlist)
 class WatchlistAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "source", "created_at"]
+
+
+@admin.register(m.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created with ``shopfloor token create`` (the secret is shown once); here
+    they can be seen and revoked, never read."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at",
+                    "revoked_at"]
+    list_filter = ["revoked_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    search_fields = ["name", "user__username", "prefix"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

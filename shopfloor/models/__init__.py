@@ -1,5 +1,6 @@
 """The evidence model. Every fact points to the :class:`Source` it came from."""
 
+from shopfloor.models.accounts import ApiToken
 from shopfloor.models.assessments import Assessment, Criterion, Finding
 from shopfloor.models.companies import Company, Relationship
 from shopfloor.models.facilities import Facility, FacilityRecord
@@ -9,6 +10,7 @@ from shopfloor.models.organisations import Membership, Organisation
 from shopfloor.models.sources import Source
 
 __all__ = [
+    "ApiToken",
     "Assessment",
     "Company",
     "Criterion",

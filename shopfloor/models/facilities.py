@@ -35,6 +35,11 @@ class Facility(models.Model):
         help_text=_("Every source that described this facility was deleted; its remaining "
                     "facts come from other sources. Review or delete it."),
     )
+    search_key = models.TextField(
+        _("search key"), blank=True, default="", db_default="", editable=False,
+        help_text=_("Every name, normalised and romanised, for search "
+                    "(kept up to date by shopfloor.search)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
