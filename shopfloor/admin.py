@@ -127,3 +127,30 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(m.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log can be read, never written or changed, here."""
+
+    list_display = ["at", "actor_name", "action", "object_type", "object_id", "ip"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "object_type", "object_id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(m.UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "last_seen_at", "ip", "user_agent"]
+    readonly_fields = ["user", "session_key", "created_at", "last_seen_at", "ip", "user_agent"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,6 +1,6 @@
 """The evidence model. Every fact points to the :class:`Source` it came from."""
 
-from shopfloor.models.accounts import ApiToken
+from shopfloor.models.accounts import ApiToken, AuditEvent, UserSession
 from shopfloor.models.assessments import Assessment, Criterion, Finding
 from shopfloor.models.companies import Company, Relationship
 from shopfloor.models.facilities import Facility, FacilityRecord
@@ -11,6 +11,7 @@ from shopfloor.models.sources import Source
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Assessment",
     "Company",
     "Criterion",
@@ -24,5 +25,6 @@ __all__ = [
     "Organisation",
     "Relationship",
     "Source",
+    "UserSession",
     "Watchlist",
 ]

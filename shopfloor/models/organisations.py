@@ -59,6 +59,12 @@ class Membership(models.Model):
         "shopfloor.Facility", blank=True, related_name="+",
         help_text=_("For a union representative: the factories this membership covers."),
     )
+    is_active = models.BooleanField(
+        _("active"), default=True, db_default=True,
+        help_text=_("Untick to cut this member off at once (e.g. a phone was seized): "
+                    "their sessions and API tokens stop working."),
+    )
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
