@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: demo test test-spark bench lint messages browser clean
+.PHONY: demo test test-spark bench lint audit messages browser clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ bench: $(VENV)/.spark
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+
+# Security checks: bandit fails on any high-severity finding (medium and low are printed);
+# pip-audit fails on any known vulnerability and says which packages it could not check.
+audit: $(VENV)/.dev
+	$(BIN)/bandit -q -r shopfloor -x shopfloor/migrations --severity-level medium --exit-zero
+	$(BIN)/bandit -q -r shopfloor -x shopfloor/migrations --severity-level high
+	mkdir -p var
+	$(BIN)/pip-audit --progress-spinner off --skip-editable -f json -o var/pip-audit.json || true
+	$(BIN)/python .ci/pip_audit_report.py var/pip-audit.json
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
