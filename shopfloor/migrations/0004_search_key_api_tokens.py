@@ -13,7 +13,7 @@ BEGIN
   IF TG_OP = 'DELETE' AND current_setting('shopfloor.audit_purge', true) = 'on' THEN
     RETURN OLD;
   END IF;
-  RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP;
+  RAISE EXCEPTION USING MESSAGE = 'the audit log is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER shopfloor_auditevent_append_only
