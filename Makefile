@@ -41,6 +41,8 @@ bench: $(VENV)/.spark
 	$(BIN)/python benchmarks/match_bench.py --registry 50000 --rows 5000 --engine spark
 	$(BIN)/python benchmarks/febrl_bench.py
 	$(BIN)/python benchmarks/gazetteer_bench.py --addresses 100000
+	$(BIN)/python benchmarks/web_bench.py
+	$(BIN)/python benchmarks/web_bench.py --database-url postgres://postgres@127.0.0.1:5432/web_bench
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

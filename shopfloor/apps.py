@@ -7,4 +7,6 @@ class ShopfloorConfig(AppConfig):
     verbose_name = _("Shopfloor evidence")
 
     def ready(self) -> None:
+        import shopfloor.audit  # noqa: F401  (connects the audit-log receivers)
+        import shopfloor.search  # noqa: F401  (keeps facilities' search keys up to date)
         from shopfloor import provenance  # noqa: F401  (connects the source-deletion signal)

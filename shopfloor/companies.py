@@ -25,7 +25,7 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower
 
 from shopfloor.facilities import normalise_query
 from shopfloor.models import Company, Datapoint, Facility, Metric, Relationship, Source
@@ -42,21 +42,22 @@ def search_companies(query: str = "", kind: str = "") -> QuerySet[Company]:
     """Companies whose name or one of whose aliases contains ``query``.
 
     Case-insensitive, on SQLite and PostgreSQL. An empty query returns every company;
-    ``kind`` (a :class:`Company.Kind` value) narrows the result. Ordered by name.
+    ``kind`` (a :class:`Company.Kind` value) narrows the result. Ordered by name, ignoring
+    case (the same on SQLite and PostgreSQL).
     """
     companies = Company.objects.all()
     if kind:
         companies = companies.filter(kind=kind)
     query = normalise_query(query)
     if not query:
-        return companies.order_by("name", "pk")
+        return companies.order_by(Lower("name"), "pk")
     match = Q(name__icontains=query) | Q(aliases__icontains=query)
     # SQLite stores JSON with non-ASCII characters escaped (\u1780); PostgreSQL's jsonb
     # prints them as they are. Look for both spellings of the query.
     escaped = json.dumps(query)[1:-1]
     if escaped != query:
         match |= Q(aliases__icontains=escaped)
-    return companies.filter(match).order_by("name", "pk")
+    return companies.filter(match).order_by(Lower("name"), "pk")
 
 
 def relationship_years(rel: Relationship) -> list[int]:
@@ -81,10 +82,14 @@ class CompanySummary:
     latest_year: int | None = None
 
 
-def summarise_companies(companies: Sequence[Company]) -> list[CompanySummary]:
-    """Factory counts for a page of companies, in one query."""
+def summarise_companies(
+    companies: Sequence[Company], visible: Q | None = None
+) -> list[CompanySummary]:
+    """Factory counts for a page of companies, in one query. ``visible`` (a filter on
+    :class:`Source`) leaves out relationships from sources the reader may not see."""
     rows = (
-        Relationship.objects.filter(subject_id__in=[c.pk for c in companies], kind=_SOURCES_FROM)
+        _from_visible(Relationship.objects, visible)
+        .filter(subject_id__in=[c.pk for c in companies], kind=_SOURCES_FROM)
         .values("subject_id")
         .annotate(
             factories=Count("facility", distinct=True),
@@ -268,33 +273,41 @@ def suppliers_by_year(profile: CompanyProfile) -> YearCountryTable:
     return YearCountryTable(years, countries, counts, unknown)
 
 
-def company_profile(company: Company, overlaps: int = OVERLAPS_SHOWN) -> CompanyProfile:
+def company_profile(
+    company: Company, overlaps: int = OVERLAPS_SHOWN, visible: Q | None = None
+) -> CompanyProfile:
     """Everything shown about one company, each fact with its source: five queries.
 
     ``overlaps`` is how many other companies the overlap list keeps, most shared first.
+    ``visible`` is a filter on :class:`Source` (e.g. ``Q(visibility="public")``): facts from
+    other sources are left out everywhere, counts and overlaps included, as if they were
+    not there. ``None`` keeps every fact.
     """
+    relationships = _from_visible(Relationship.objects, visible)
     sourcing = list(
-        Relationship.objects.filter(subject=company, kind=_SOURCES_FROM)
+        relationships.filter(subject=company, kind=_SOURCES_FROM)
         .select_related("facility", "source")
     )
     datapoints = list(
-        Datapoint.objects.filter(company=company).select_related("metric", "source")
+        _from_visible(Datapoint.objects, visible).filter(company=company)
+        .select_related("metric", "source")
     )
     ownership = list(
-        Relationship.objects.filter(
+        relationships.filter(
             Q(subject=company, kind__in=[_OWNS_BRAND, _OWNS_FACILITY])
             | Q(object_company=company, kind=_OWNS_BRAND)
         ).select_related("subject", "object_company", "facility", "source")
     )
-    facility_ids = Relationship.objects.filter(
+    facility_ids = relationships.filter(
         subject=company, kind=_SOURCES_FROM, facility__isnull=False
     ).values("facility_id")
     others = list(
-        Relationship.objects.filter(kind=_SOURCES_FROM, facility_id__in=facility_ids)
+        relationships.filter(kind=_SOURCES_FROM, facility_id__in=facility_ids)
         .exclude(subject=company)
         .select_related("subject", "source")
     )
-    named_in = list(company.sources.all())
+    named_in = list(company.sources.filter(visible) if visible is not None
+                    else company.sources.all())
 
     suppliers = _suppliers(sourcing)
     ranked = _overlaps(suppliers, others)
@@ -319,6 +332,13 @@ def company_profile(company: Company, overlaps: int = OVERLAPS_SHOWN) -> Company
         overlap_count=len(ranked),
         sources=sorted(used.values(), key=lambda s: (s.publisher.lower(), s.title.lower(), s.pk)),
     )
+
+
+def _from_visible(manager, visible: Q | None) -> QuerySet:
+    """Rows of ``manager`` whose source matches ``visible`` (a subquery, not a query)."""
+    if visible is None:
+        return manager.all()
+    return manager.filter(source_id__in=Source.objects.filter(visible).values("pk"))
 
 
 def _period_key(rel: Relationship) -> tuple:

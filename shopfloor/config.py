@@ -2,18 +2,26 @@
 
 Values come from environment variables of the same name (``DATABASE_URL``, ``DEBUG``, ...)
 or from a ``.env`` file in the working directory. Outside development (``DEBUG`` false)
-unsafe defaults are refused: the process does not start with the built-in secret key.
+unsafe defaults are refused: the process does not start with the built-in secret key, with
+HSTS shorter than a day or with organisation admins exempt from two-factor sign-in. See
+docs/security.md ("Running it safely") for what each security setting does.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+#: Membership roles (see ``shopfloor.models.Membership.Role``); REQUIRE_2FA_ROLES names some.
+ROLES = ("admin", "researcher", "union_rep", "brand_viewer", "member")
+#: A rate such as ``120/m``: a number of requests per second, minute, hour or day.
+RATE_PATTERN = re.compile(r"^(\d+)/([smhd])$")
 
 #: The key used when none is configured. Good enough for a laptop demo, refused elsewhere.
 DEVELOPMENT_SECRET_KEY = "shopfloor-development-only-insecure-key"  # noqa: S105
@@ -69,6 +77,112 @@ class Settings(BaseSettings):
     TIME_ZONE: str = Field("Asia/Phnom_Penh", description="Time zone for dates shown.")
     LANGUAGE_CODE: str = Field("en", description="Default language: en or km.")
 
+    # -- uploads ---------------------------------------------------------------------------
+    UPLOAD_MAX_MB: int = Field(
+        50, ge=1,
+        description="Largest request (an evidence file or a list uploaded through the web or "
+        "the API), in megabytes; larger requests are refused with 413 before they are read. "
+        "Set the TLS proxy's body limit (nginx client_max_body_size) to the same value.",
+    )
+
+    # -- authentication --------------------------------------------------------------------
+    LOGIN_FAILURE_LIMIT: int = Field(
+        5, ge=1, le=20,
+        description="Failed sign-ins (same username from the same address) before signing in "
+        "with that username from that address is paused.",
+    )
+    LOGIN_LOCKOUT_MINUTES: int = Field(
+        30, ge=1, le=24 * 60,
+        description="How long signing in stays paused after LOGIN_FAILURE_LIMIT failures.",
+    )
+    LOGIN_RATE_LIMIT: str = Field(
+        "20/m",
+        description="Sign-in attempts accepted from one address (any username), as "
+        "number/period with period s, m, h or d: 20/m is twenty a minute.",
+    )
+    API_RATE_LIMIT: str = Field(
+        "120/m",
+        description="API requests accepted per token (or per address when anonymous), as "
+        "number/period like LOGIN_RATE_LIMIT.",
+    )
+    REQUIRE_2FA_ROLES: list[str] = Field(
+        ["admin", "researcher"],
+        description='Membership roles that must use a second factor (an authenticator app '
+        'code), as a JSON list: ["admin", "researcher"]. Staff and superusers always must. '
+        "Outside DEBUG the list must contain admin.",
+    )
+    SESSION_IDLE_MINUTES: int = Field(
+        120, ge=5, le=24 * 60,
+        description="A signed-in session ends after this many minutes without a request.",
+    )
+    SESSION_MAX_HOURS: int = Field(
+        12, ge=1, le=30 * 24,
+        description="A session ends this many hours after signing in, however active.",
+    )
+    AUDIT_RETENTION_DAYS: int = Field(
+        730, ge=1,
+        description="Audit-log events older than this many days are deleted by the purge.",
+    )
+    SESSION_RECORD_RETENTION_DAYS: int = Field(
+        90, ge=1,
+        description="Records of ended sign-in sessions (address, browser) are kept this many "
+        "days.",
+    )
+
+    # -- HTTPS and the proxy in front ------------------------------------------------------
+    SECURE_SSL_REDIRECT: bool = Field(
+        True,
+        description="Outside DEBUG, redirect plain-HTTP requests to HTTPS. Turn off only when "
+        "the TLS proxy in front already redirects (and set TRUST_X_FORWARDED_PROTO).",
+    )
+    SECURE_HSTS_SECONDS: int = Field(
+        31536000, ge=0,
+        description="Outside DEBUG, how long browsers must use only HTTPS for this host and "
+        "its subdomains (Strict-Transport-Security). At least a day outside DEBUG.",
+    )
+    SECURE_HSTS_PRELOAD: bool = Field(
+        False, description="Add `preload` to Strict-Transport-Security (see hstspreload.org)."
+    )
+    TRUST_X_FORWARDED_PROTO: bool = Field(
+        False,
+        description="Behind a TLS proxy that sets X-Forwarded-Proto (and strips it from "
+        "clients): treat requests it marks https as secure. Never on without such a proxy.",
+    )
+    TRUST_X_FORWARDED_FOR: bool = Field(
+        False,
+        description="Behind a proxy that appends the client address to X-Forwarded-For: use "
+        "that address (the last one) for lockouts, rate limits, sessions and the audit log.",
+    )
+    CSRF_TRUSTED_ORIGINS: list[str] = Field(
+        [],
+        description='Extra origins allowed to POST forms, as a JSON list: '
+        '["https://shopfloor.example"]. Rarely needed.',
+    )
+
+    @field_validator("LOGIN_RATE_LIMIT", "API_RATE_LIMIT")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        match = RATE_PATTERN.match(value.strip())
+        if not match or int(match.group(1)) < 1:
+            raise ValueError("a rate is number/period, period one of s m h d: e.g. 120/m")
+        return value.strip()
+
+    @field_validator("REQUIRE_2FA_ROLES")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown roles {unknown}; roles are {list(ROLES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.SESSION_IDLE_MINUTES > self.SESSION_MAX_HOURS * 60:
+            raise ValueError("SESSION_IDLE_MINUTES is longer than SESSION_MAX_HOURS.")
+        if self.UPLOAD_MAX_MB > self.IMPORT_MAX_MB:
+            raise ValueError("UPLOAD_MAX_MB is larger than IMPORT_MAX_MB.")
+        return self
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
         if self.DEBUG:
@@ -80,6 +194,13 @@ class Settings(BaseSettings):
             )
         if "*" in self.ALLOWED_HOSTS:
             raise UnsafeSettingsError("ALLOWED_HOSTS must name hosts outside development.")
+        if self.SECURE_HSTS_SECONDS < 24 * 3600:
+            raise UnsafeSettingsError(
+                "SECURE_HSTS_SECONDS must be at least a day (86400) outside development.")
+        if "admin" not in self.REQUIRE_2FA_ROLES:
+            raise UnsafeSettingsError(
+                "REQUIRE_2FA_ROLES must contain admin outside development: organisation "
+                "admins can cut members off and read the audit log.")
         return self
 
 

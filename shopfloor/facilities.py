@@ -11,7 +11,6 @@ fixed number of queries whatever the amount of data.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,10 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, F, Q
 from django.utils.translation import pgettext_lazy
 
+from shopfloor.access import sources_q
+from shopfloor.analysis import peers as peer_analysis
+from shopfloor.analysis import wages as wage_analysis
+from shopfloor.analysis.peers import CriterionPeers, Peers
+from shopfloor.analysis.wages import WageComparison
 from shopfloor.models import (
     Assessment,
     Company,
@@ -34,13 +37,10 @@ from shopfloor.models import (
     Relationship,
     Source,
 )
+from shopfloor.search import normalise_query, search_facilities  # noqa: F401
 
 #: The metric whose latest value is shown as a facility's size.
 WORKERS_METRIC = "workers_total"
-
-# Invisible characters Khmer keyboards and documents put between words; a query typed on a
-# phone rarely has them where the stored name does.
-_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\ufeff")
 
 # Cambodia's capital and 24 provinces, keyed by a normalised English spelling. Sources spell
 # them in many ways (Kompong/Kampong, "Province", "Capital"); the label is translated.
@@ -86,14 +86,6 @@ _PROVINCE_ALIASES = {
 }
 
 
-def normalise_query(text: str) -> str:
-    """A search string as typed, made comparable: NFC, no invisible joiners, single spaces."""
-    text = unicodedata.normalize("NFC", text or "")
-    for char in _INVISIBLE:
-        text = text.replace(char, "")
-    return " ".join(text.split())
-
-
 def province_label(name: str) -> str:
     """The province's name in the active language; unknown names are returned as they are."""
     key = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
@@ -105,50 +97,14 @@ def province_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
-def search_facilities(query: str = "", province: str = "") -> QuerySet[Facility]:
-    """Facilities whose name, Khmer name, other names, OS ID or BFC ID contain ``query``.
-
-    Case-insensitive, on SQLite and PostgreSQL. An empty query returns every facility;
-    ``province`` (as stored) narrows the result. Ordered by name. Facilities merged into
-    another are left out: their old ids redirect to the one they became.
-    """
-    facilities = Facility.objects.filter(merged_into__isnull=True)
-    if province:
-        facilities = facilities.filter(province=province)
-    query = normalise_query(query)
-    if not query:
-        return facilities.order_by("name", "pk")
-    facilities = facilities.annotate(
-        _name_plain=_without_invisible("name"), _name_km_plain=_without_invisible("name_km")
-    )
-    match = (
-        Q(_name_plain__icontains=query)
-        | Q(_name_km_plain__icontains=query)
-        | Q(os_id__icontains=query)
-        | Q(bfc_id__icontains=query)
-        | Q(other_names__icontains=query)
-    )
-    # SQLite stores JSON with non-ASCII characters escaped (\u1780); PostgreSQL's jsonb
-    # prints them as they are. Look for both spellings of the query.
-    escaped = json.dumps(query)[1:-1]
-    if escaped != query:
-        match |= Q(other_names__icontains=escaped)
-    return facilities.filter(match).order_by("name", "pk")
-
-
-def _without_invisible(field_name: str):
-    expression = F(field_name)
-    for char in _INVISIBLE:
-        expression = Replace(expression, Value(char), Value(""))
-    return expression
-
-
 def provinces(country: str | None = None) -> list[str]:
     """The provinces facilities are in, as stored, sorted."""
     facilities = Facility.objects.filter(merged_into__isnull=True).exclude(province="")
     if country:
         facilities = facilities.filter(country=country)
-    return sorted(set(facilities.values_list("province", flat=True)))
+    # DISTINCT in the database over the province index: a set built in Python would read
+    # every facility (100,000 rows per page view in the benchmark).
+    return list(facilities.order_by("province").values_list("province", flat=True).distinct())
 
 
 @dataclass
@@ -172,11 +128,13 @@ class FacilitySummary:
     compliance: ComplianceSummary | None = None
 
 
-def latest_workers(facility_ids: Iterable[int]) -> dict[int, Datapoint]:
-    """The most recent total-workers datapoint of each facility (one query)."""
+def latest_workers(facility_ids: Iterable[int], user=None) -> dict[int, Datapoint]:
+    """The most recent total-workers datapoint of each facility that ``user`` may read
+    (``None``: published sources only), in one query."""
     latest: dict[int, Datapoint] = {}
     datapoints = (
-        Datapoint.objects.filter(facility_id__in=list(facility_ids), metric__code=WORKERS_METRIC)
+        Datapoint.objects.filter(sources_q(user, "source__"),
+                                 facility_id__in=list(facility_ids), metric__code=WORKERS_METRIC)
         .select_related("metric")
         .order_by(
             "facility_id", F("year").desc(nulls_last=True),
@@ -188,10 +146,12 @@ def latest_workers(facility_ids: Iterable[int]) -> dict[int, Datapoint]:
     return latest
 
 
-def latest_compliance(facility_ids: Iterable[int]) -> dict[int, ComplianceSummary]:
-    """Each facility's latest assessment with its count of non-compliant findings (one query)."""
+def latest_compliance(facility_ids: Iterable[int], user=None) -> dict[int, ComplianceSummary]:
+    """Each facility's latest assessment that ``user`` may read, with its count of
+    non-compliant findings (one query)."""
     assessments = (
-        Assessment.objects.filter(facility_id__in=list(facility_ids))
+        Assessment.objects.filter(sources_q(user, "source__"),
+                                  facility_id__in=list(facility_ids))
         .annotate(
             non_compliant=Count(
                 "findings", filter=Q(findings__status=Finding.Status.NON_COMPLIANT)
@@ -209,11 +169,12 @@ def latest_compliance(facility_ids: Iterable[int]) -> dict[int, ComplianceSummar
     return latest
 
 
-def summarise(facilities: Sequence[Facility]) -> list[FacilitySummary]:
-    """Size and latest compliance for a page of facilities, in two queries."""
+def summarise(facilities: Sequence[Facility], user=None) -> list[FacilitySummary]:
+    """Size and latest compliance for a page of facilities, from the sources ``user`` may
+    read, in two queries."""
     ids = [facility.pk for facility in facilities]
-    workers = latest_workers(ids)
-    compliance = latest_compliance(ids)
+    workers = latest_workers(ids, user)
+    compliance = latest_compliance(ids, user)
     return [
         FacilitySummary(facility, workers.get(facility.pk), compliance.get(facility.pk))
         for facility in facilities
@@ -291,6 +252,8 @@ class FindingCell:
 class CriterionRow:
     criterion: Criterion
     cells: list[FindingCell]
+    #: other factories in the province and country, latest cycle (shopfloor.analysis.peers)
+    peers: CriterionPeers | None = None
 
     @property
     def newest_first(self) -> list[FindingCell]:
@@ -305,6 +268,7 @@ class FindingsTable:
     programme: str
     assessments: list[Assessment]
     rows: list[CriterionRow]
+    peers: Peers | None = None
 
     @cached_property
     def latest_counts(self) -> tuple[int, int]:
@@ -338,12 +302,21 @@ class FacilityProfile:
     facts: list[TopicFacts]
     findings: list[FindingsTable]
     sources: list[Source]
+    wages: WageComparison | None = None
 
     @property
     def other_names(self) -> list[str]:
         """Names besides the main one and the Khmer one, without repeats."""
         shown = {self.facility.name, self.facility.name_km}
         return [name for name in self.facility.all_names if name not in shown]
+
+    @cached_property
+    def charts(self) -> dict:
+        """The charts that have data, by name: :class:`shopfloor.reports.charts.Chart`
+        (built from the profile, no queries; vl_convert is imported only here)."""
+        from shopfloor.reports.charts import facility_charts
+
+        return facility_charts(self)
 
 
 def criterion_sort_key(code: str) -> tuple:
@@ -352,34 +325,59 @@ def criterion_sort_key(code: str) -> tuple:
                  for part in re.findall(r"\d+|\D+", code))
 
 
-def facility_profile(facility: Facility) -> FacilityProfile:
-    """Everything shown about one facility, each fact with its source: six queries."""
-    records = list(facility.records.select_related("source"))
+def facility_profile(facility: Facility, *, user=None, peers: bool = True) -> FacilityProfile:
+    """Everything ``user`` may read about one facility (``None``: what is published), each
+    fact with its source: five queries (six for a signed-in member: their memberships), and
+    one per programme assessed when the peer comparison is not cached (``peers=False``
+    leaves it out). Facts from sources the reader may not read are left out entirely, so a
+    union's own list never shows that it follows the factory.
+
+    The facility's datapoints come with its country's minimum-wage and living-wage
+    datapoints (one UNION query) for the wage comparison; the assessments query carries the
+    data version that keys the cached peer counts.
+    """
+    readable = sources_q(user, "source__")
+    records = list(facility.records.filter(readable).select_related("source"))
     relationships = list(
-        Relationship.objects.filter(facility=facility, kind=Relationship.Kind.SOURCES_FROM)
+        Relationship.objects.filter(readable, facility=facility,
+                                    kind=Relationship.Kind.SOURCES_FROM)
         .select_related("subject", "source")
     )
-    datapoints = list(
-        Datapoint.objects.filter(facility=facility).select_related("metric", "source")
-    )
-    assessments = list(
-        Assessment.objects.filter(facility=facility).select_related("source")
-        .order_by("programme", "cycle")
-    )
+    own = Datapoint.objects.filter(readable, facility=facility).select_related("metric", "source")
+    benchmarks = wage_analysis.benchmarks(facility.country).filter(readable)
+    both = list(own.order_by().union(benchmarks, all=True))
+    datapoints = [dp for dp in both if dp.facility_id == facility.pk]
+    wages = wage_analysis.compare(facility.country, datapoints,
+                                  [dp for dp in both if dp.facility_id is None])
+    assessments = Assessment.objects.filter(readable, facility=facility).select_related("source")
+    if peers:
+        assessments = assessments.annotate(**peer_analysis.version_expressions())
+    assessments = list(assessments.order_by("programme", "cycle"))
     findings = list(
-        Finding.objects.filter(assessment__facility=facility)
+        Finding.objects.filter(readable, assessment__facility=facility)
         .select_related("criterion", "source")
     )
 
     used: dict[int, Source] = {}
-    for item in [*records, *relationships, *datapoints, *assessments, *findings]:
+    for item in [*records, *relationships, *datapoints, *wages.datapoints, *assessments,
+                 *findings]:
         used.setdefault(item.source_id, item.source)
+    tables = _findings_tables(assessments, findings)
+    if peers and assessments:
+        version = peer_analysis.version_of(assessments[0])
+        by_programme = peer_analysis.facility_peers(
+            facility, [t.programme for t in tables], version)
+        for table in tables:
+            table.peers = by_programme[table.programme]
+            for row in table.rows:
+                row.peers = table.peers.get(row.criterion.pk)
     return FacilityProfile(
         facility=facility,
         buyers=_buyers(relationships),
         facts=_facts(datapoints),
-        findings=_findings_tables(assessments, findings),
+        findings=tables,
         sources=sorted(used.values(), key=lambda s: (s.publisher.lower(), s.title.lower(), s.pk)),
+        wages=wages,
     )
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from shopfloor.demo import DEMO_LOGINS, is_valid_os_id, load_demo, os_id_checksum
 from shopfloor.demo.data import MINIMUM_WAGE_KH, PROVINCES
 from shopfloor.models import (
     Assessment,
+    AuditEvent,
     Company,
     Criterion,
     Datapoint,
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.django_db
 
 REFERENCE_CRITERIA = Path("/work/shared/data/reference/bfc_critical_issues_21.csv")
 KHMER = range(0x1780, 0x1800)
+AUDIT = "shopfloor.AuditEvent"
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +79,12 @@ def _wipe() -> None:
     for model in (Facility, Company, Organisation, Criterion, Metric):
         model.objects.all().delete()
     get_user_model().objects.all().delete()
-    assert all(n == 0 for n in model_counts().values())
+    # The audit log is append-only: deleting everything else adds to it.
+    assert all(n == 0 for label, n in model_counts().items() if label != AUDIT)
+
+
+def _counts_but_audit() -> dict:
+    return {label: n for label, n in model_counts().items() if label != AUDIT}
 
 
 def test_every_model_has_rows(demo):
@@ -113,10 +121,12 @@ def test_a_facility_alone_counts_as_data():
 
 
 def test_forcing_replaces_an_earlier_demo_instead_of_duplicating_it(demo):
-    before = model_counts()
+    before = _counts_but_audit()
     users = set(get_user_model().objects.values_list("pk", flat=True))
     assert load_demo(force=True) is not None
-    assert model_counts() == before
+    assert _counts_but_audit() == before
+    # ...while the log keeps the first load, the removal of its memberships, the second load
+    assert AuditEvent.objects.filter(action="demo.loaded").count() == 2
     assert set(get_user_model().objects.values_list("pk", flat=True)) == users
 
 
@@ -124,7 +134,9 @@ def test_logins_and_roles(demo):
     roles = {}
     for username, password, description in DEMO_LOGINS:
         assert password == "shopfloor-demo" and description
-        user = authenticate(username=username, password=password)
+        # With a request, as at the sign-in page (django-axes needs it for the lockout).
+        user = authenticate(RequestFactory().post("/login/"), username=username,
+                            password=password)
         assert user is not None, username
         roles[username] = user
     assert roles["admin"].is_superuser and roles["admin"].is_staff
@@ -319,3 +331,15 @@ def test_organisations(demo):
         assert union.parent.kind == "federation" and union.facilities.exists(), union
     assert orgs.filter(kind="factory_union").values("parent").distinct().count() == 2
     assert not orgs.filter(kind="brand", company=None).exists()
+
+
+def test_union_data_is_for_the_union_and_the_demo_leaves_a_trace(demo):
+    contributed = Source.objects.exclude(organisation=None)
+    unions = contributed.filter(organisation__kind__in=["federation", "factory_union"])
+    assert unions.count() >= 4
+    assert set(unions.values_list("visibility", flat=True)) == {"organisation"}
+    assert not Source.objects.filter(organisation=None).exclude(visibility="public").exists()
+    event = AuditEvent.objects.get(action="demo.loaded")
+    assert event.detail["sources"] == demo["sources"] and event.actor is None
+    session = get_user_model().objects.get(username="unionrep").login_sessions.get()
+    assert session.ip == "203.0.113.24"

@@ -108,7 +108,17 @@ def manage(ctx: click.Context) -> None:
 
 
 # Commands by noun, each module a thin layer over the library.
-from shopfloor.cli import evaluation, imports, matching, review, watchlists  # noqa: E402,F401
+from shopfloor.cli import (  # noqa: E402,F401
+    accounts,
+    evaluation,
+    imports,
+    matching,
+    retention,
+    review,
+    search,
+    tokens,
+    watchlists,
+)
 
 
 def main() -> None:  # pragma: no cover - entry point for ``python -m shopfloor``

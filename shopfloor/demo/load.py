@@ -32,6 +32,7 @@ from shopfloor.models import (
     Source,
     Watchlist,
 )
+from shopfloor.search import refresh_search_keys
 
 SEED = 20160101
 PUBLISHER = "Shopfloor demo data (fictional)"
@@ -167,6 +168,9 @@ class _Builder:
             publisher=PUBLISHER, title=title, file_name=file_name, published_on=published,
             retrieved_on=published + timedelta(days=14), licence=LICENCE, importer=importer,
             organisation=organisation, is_demo=True,
+            # a union's own data (its factory lists, surveys) is for the union, not the world
+            visibility=Source.Visibility.ORGANISATION if organisation is not None
+            and organisation.kind != Organisation.Kind.NGO else Source.Visibility.PUBLIC,
         )
 
     def _dp(self, code: str, year: int, source: Source, citation: str, *, fac=None,
@@ -216,6 +220,11 @@ class _Builder:
         self._unions_and_memberships()
         self._step("matching_history")
         self._matching_history()
+        self._audit_and_sessions()
+        from shopfloor.api.tokens import create_token  # a token whose secret nobody is shown
+
+        if not self.users["researcher"].api_tokens.exists():
+            create_token(self.users["researcher"], "demo notebook (secret not kept)")
         return DemoSummary(
             sources=self.created["sources"], facilities=len(self.facs),
             **{"facility records": len(self.records)},
@@ -390,6 +399,7 @@ class _Builder:
             country="KH", province=f.province, lat=f.lat, lng=f.lng, os_id=f.os_id,
             bfc_id=f.bfc_id, is_closed=f.closed is not None) for f in facs]
         Facility.objects.bulk_create(objs)
+        refresh_search_keys([o.pk for o in objs])  # bulk_create skips the signal
         for fac, obj in zip(facs, objs, strict=True):
             fac.obj = obj
 
@@ -815,6 +825,19 @@ class _Builder:
         MatchDecision.objects.bulk_create(decisions.values(), ignore_conflicts=True)
         Watchlist.objects.create(name="Mekong federation factories", organisation=self.src_list_a
                                  .organisation, source=self.src_list_a, created_by=researcher)
+
+    def _audit_and_sessions(self) -> None:
+        """A sign-in of the union rep from a phone (so "where you are signed in" shows
+        something) and an audit event saying the demo was loaded."""
+        from shopfloor import audit
+        from shopfloor.models import UserSession
+
+        UserSession.objects.get_or_create(
+            session_key=f"demo{self.seed:036d}"[:40], defaults=dict(
+                user=self.users["unionrep"], ip="203.0.113.24",  # a documentation address
+                user_agent="Mozilla/5.0 (Linux; Android 13) demo phone"))
+        audit.record("demo.loaded", seed=self.seed, organisations=self.created[
+            "organisations"], sources=self.created["sources"])
 
 
 def _ratio(matcher, a: str, b: str) -> float:

@@ -218,6 +218,9 @@ def merge(keep: Facility, duplicate: Facility) -> Facility:
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into", "updated_at"])
     assert not Assessment.objects.filter(facility=duplicate).exists()
+    from shopfloor.search import refresh_search_keys  # the duplicate's names are keep's now
+
+    refresh_search_keys([keep.pk])
     return keep
 
 

@@ -27,6 +27,7 @@ from shopfloor.models import (
     Relationship,
     Source,
 )
+from shopfloor.search import refresh_search_keys, search_key_for
 from shopfloor.sources.bulk import (
     insert_returning_ids,
     insert_statement,
@@ -242,7 +243,8 @@ class ImportContext:
             ids = insert_returning_ids(Facility, _FACILITY_COLUMNS, [
                 (f.name, f.name_km, json_value(f.other_names) if f.other_names else "[]",
                  f.address, f.country,
-                 f.province, f.lat, f.lng, f.os_id, f.bfc_id, f.is_closed, False, now, now)
+                 f.province, f.lat, f.lng, f.os_id, f.bfc_id, f.is_closed, False, now, now,
+                 search_key_for(f))
                 for f in self._new_facilities])
             for fac, pk in zip(self._new_facilities, ids, strict=True):
                 fac.id = pk
@@ -253,6 +255,7 @@ class ImportContext:
             fields = ["name", "address", "lat", "lng", "is_closed", "os_id", "bfc_id",
                       "province", "name_km"]
             Facility.objects.bulk_update(changed, fields, batch_size=500)
+            refresh_search_keys([f.id for f in changed])
             self._changed_facilities = {}
         if self._changed_datapoints:
             Datapoint.objects.bulk_update(
@@ -292,7 +295,7 @@ class ImportContext:
 
 _FACILITY_COLUMNS = ("name", "name_km", "other_names", "address", "country", "province", "lat",
                      "lng", "os_id", "bfc_id", "is_closed", "provenance_lost", "created_at",
-                     "updated_at")
+                     "updated_at", "search_key")
 _RECORD_COLUMNS = ("source_id", "row_number", "raw", "name", "address", "country", "lat", "lng",
                    "os_id", "bfc_id", "facility_id", "match_score", "decision")
 _DATAPOINT_COLUMNS = ("metric_id", "facility_id", "company_id", "country", "year",

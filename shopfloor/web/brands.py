@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from shopfloor.companies import (
-    company_profile,
-    normalise_query,
-    search_companies,
-    summarise_companies,
-)
+from shopfloor.access import sources_q
+from shopfloor.companies import company_profile, search_companies, summarise_companies
+from shopfloor.facilities import normalise_query
 from shopfloor.models import Company
 
 PAGE_SIZE = 50
+
+
+def _visible(request) -> Q:
+    """Which sources' facts the page shows: those the reader may read (the one rule in
+    :func:`shopfloor.access.sources_q`; published ones only for anonymous readers)."""
+    return sources_q(request.user)
 
 
 def company_list(request):
@@ -28,7 +32,7 @@ def company_list(request):
         "kind": kind,
         "kinds": Company.Kind.choices,
         "page": page,
-        "results": summarise_companies(page.object_list),
+        "results": summarise_companies(page.object_list, _visible(request)),
         "searching": bool(query or kind),
     })
 
@@ -37,7 +41,7 @@ def company_detail(request, pk: int):
     """One company: owners and brands, factories by year and country, commitments with
     their sources, other brands at the same factories, and every source used."""
     company = get_object_or_404(Company, pk=pk)
-    profile = company_profile(company)
+    profile = company_profile(company, visible=_visible(request))
     return render(request, "shopfloor/company.html", {
         "company": company,
         "profile": profile,

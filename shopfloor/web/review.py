@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required as _login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,9 +25,6 @@ from shopfloor.watchlists import export_watchlist, watchlist_summary
 audit = logging.getLogger("shopfloor.audit")
 #: Members of unions and NGOs are not staff, so they sign in here, not in the admin.
 login_required = _login_required(login_url="web:login")
-login = auth_views.LoginView.as_view(template_name="shopfloor/login.html",
-                                     redirect_authenticated_user=True)
-logout = auth_views.LogoutView.as_view(next_page="web:home")
 PAGE_SIZE = 50
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -134,6 +130,13 @@ def _watchlist(request, pk: int) -> Watchlist:
     watchlist = get_object_or_404(Watchlist.objects.select_related("organisation", "source"),
                                   pk=pk)
     if not can_see_watchlist(request.user, watchlist):
+        # Another organisation's watchlist does not exist as far as this user can tell
+        # (which factories a union follows is its business); its own members who may not
+        # read it (a brand viewer) are told so.
+        org = watchlist.organisation
+        orgs = {org.pk, org.parent_id} - {None} if org else set()
+        if not request.user.memberships.filter(organisation__in=orgs, is_active=True).exists():
+            raise Http404
         raise PermissionDenied
     return watchlist
 
@@ -155,10 +158,17 @@ def watchlist_detail(request, pk: int):
 @login_required
 def watchlist_export(request, pk: int, fmt: str):
     """Download everything connected to a watchlist, every value with its source."""
+    from shopfloor import audit as audit_log
+    from shopfloor.access import can_export
+
     watchlist = _watchlist(request, pk)
     if fmt not in EXPORT_TYPES:
         return HttpResponse(status=404)
-    response = HttpResponse(export_watchlist(watchlist, fmt, user=request.user),
-                            content_type=EXPORT_TYPES[fmt])
+    if not can_export(request.user, watchlist):
+        raise PermissionDenied
+    content = export_watchlist(watchlist, fmt, user=request.user)
+    audit_log.record("export", request=request, obj=watchlist,
+                     organisation=watchlist.organisation_id, what="watchlist", format=fmt)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="watchlist-{watchlist.pk}.{fmt}"'
     return response

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 
 from shopfloor.facilities import (
     facility_profile,
@@ -20,21 +23,37 @@ PAGE_SIZE = 50
 
 
 def home(request):
-    """Search form and the matching facilities (all of them when nothing is asked)."""
+    """Search form and the matching facilities (all of them when nothing is asked).
+
+    Live search (htmx) asks for the same URL with an ``HX-Request`` header: only the
+    results are sent then. Without JavaScript the form submits and the whole page comes.
+    """
     query = normalise_query(request.GET.get("q", ""))[:200]
     province = request.GET.get("province", "").strip()[:100]
-    page = Paginator(search_facilities(query, province), PAGE_SIZE).get_page(
+    brand = " ".join(request.GET.get("brand", "").split())[:100]
+    page = Paginator(search_facilities(query, province, brand=brand), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    choices = sorted(((p, province_label(p)) for p in provinces()), key=lambda c: c[1])
-    return render(request, "shopfloor/home.html", {
+    params = {k: v for k, v in (("q", query), ("province", province), ("brand", brand)) if v}
+    context = {
         "query": query,
         "province": province,
-        "provinces": choices,
+        "brand": brand,
         "page": page,
-        "results": summarise(page.object_list),
-        "searching": bool(query or province),
-    })
+        "results": summarise(page.object_list, request.user),
+        "searching": bool(query or province or brand),
+        "csv_url": "/api/facilities?" + urlencode({**params, "format": "csv"}),
+    }
+    partial = (request.headers.get("HX-Request") == "true"
+               and request.headers.get("HX-History-Restore-Request") != "true")
+    if partial:
+        response = render(request, "shopfloor/_results.html", context)
+    else:
+        context["provinces"] = sorted(((p, province_label(p)) for p in provinces()),
+                                      key=lambda c: c[1])
+        response = render(request, "shopfloor/home.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def facility_detail(request, pk: int):
@@ -46,13 +65,22 @@ def facility_detail(request, pk: int):
         return redirect("web:facility", pk=resolve(pk).pk, permanent=True)
     return render(request, "shopfloor/facility.html", {
         "facility": facility,
-        "profile": facility_profile(facility),
+        "profile": facility_profile(facility, user=request.user),
     })
 
 
 def source_detail(request, pk: int):
-    """Where facts came from: the document, its dates and licence, and what it gave."""
-    source = get_object_or_404(Source.objects.select_related("organisation"), pk=pk)
+    """Where facts came from: the document, its dates and licence, and what it gave.
+    A source the reader may not read does not exist for them (404); reading a restricted
+    one is audited."""
+    from shopfloor import audit
+    from shopfloor.access import visible_sources
+
+    source = get_object_or_404(
+        visible_sources(request.user).select_related("organisation"), pk=pk)
+    if source.visibility == Source.Visibility.RESTRICTED:
+        audit.record("evidence.read", request=request, obj=source,
+                     organisation=source.organisation_id)
     return render(request, "shopfloor/source.html", {
         "source": source,
         "contents": source_contents(source),

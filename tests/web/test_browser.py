@@ -78,7 +78,7 @@ def test_find_a_factory_by_khmer_name_and_read_it_in_khmer(phone, live_server):
     results = page.locator("ol.results > li")
     assert results.count() == 1
     _shot(page, "phone-search-khmer-name")
-    results.first.get_by_role("link").click()
+    results.first.get_by_role("link").first.click()
     page.wait_for_url(f"**/facilities/{data.sun.pk}/")
 
     findings = page.locator("table.findings")

@@ -83,9 +83,9 @@ def test_login_required_and_forbidden_for_others(client, union, setup):
     assert rec.decision == D.PENDING
 
 
-def test_side_by_side_with_evidence(client, union, setup):
+def test_side_by_side_with_evidence(client, union, setup, verified_login):
     facs, rec = setup
-    client.force_login(_user("res", union, "researcher"))
+    verified_login(client, _user("res", union, "researcher"))
     queue = client.get(reverse("web:review")).content.decode()
     assert "Goldn Lotus Garmnt" in queue and "1 row waits" in queue
     html = client.get(reverse("web:review_record", args=[rec.pk])).content.decode()
@@ -96,10 +96,10 @@ def test_side_by_side_with_evidence(client, union, setup):
         assert f'value="{action}"' in html
 
 
-def test_confirm_reject_new_by_post(client, union, setup):
+def test_confirm_reject_new_by_post(client, union, setup, verified_login):
     facs, rec = setup
     user = _user("res", union, "researcher")
-    client.force_login(user)
+    verified_login(client, user)
     decide = reverse("web:review_decide", args=[rec.pk])
     assert client.get(decide).status_code == 405  # decisions only by POST
     response = client.post(decide, {"action": "reject", "facility": facs[0].pk})
@@ -118,9 +118,9 @@ def test_confirm_reject_new_by_post(client, union, setup):
     assert 'value="confirm"' not in page  # decided: no forms
 
 
-def test_new_facility_by_post(client, union, setup):
+def test_new_facility_by_post(client, union, setup, verified_login):
     _, rec = setup
-    client.force_login(_user("adm", union, "admin"))
+    verified_login(client, _user("adm", union, "admin"))
     response = client.post(reverse("web:review_decide", args=[rec.pk]),
                            {"action": "new", "facility": rec.facility_id}, follow=True)
     rec.refresh_from_db()
@@ -128,18 +128,18 @@ def test_new_facility_by_post(client, union, setup):
     assert "New facility created" in response.content.decode()
 
 
-def test_csrf_is_enforced(union, setup):
+def test_csrf_is_enforced(union, setup, verified_login):
     from django.test import Client
 
     _, rec = setup
     client = Client(enforce_csrf_checks=True)
-    client.force_login(_user("res", union, "researcher"))
+    verified_login(client, _user("res", union, "researcher"))
     response = client.post(reverse("web:review_decide", args=[rec.pk]),
                            {"action": "confirm", "facility": rec.facility_id})
     assert response.status_code == 403
 
 
-def test_watchlist_page_and_export(client, union, setup):
+def test_watchlist_page_and_export(client, union, setup, verified_login):
     _, rec = setup
     wl = Watchlist.objects.create(name="Ours", organisation=union, source=rec.source)
     url = reverse("web:watchlist", args=[wl.pk])
@@ -154,7 +154,7 @@ def test_watchlist_page_and_export(client, union, setup):
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["list_name"] == "Goldn Lotus Garmnt" and rows[0]["publisher"] == union.name
-    client.force_login(_user("res", union, "researcher"))
+    verified_login(client, _user("res", union, "researcher"))
     assert "Review 1 uncertain match" in client.get(url).content.decode()
 
 
@@ -167,7 +167,9 @@ def test_merged_facility_redirects(client, setup):
 
 
 def test_a_researcher_signs_in_without_being_staff(client, union, setup):
-    _user("res", union, "researcher")
+    from tests.auth import totp_code, totp_device
+
+    device = totp_device(_user("res", union, "researcher"))
     response = client.get(reverse("web:review"))
     assert response["Location"].startswith(reverse("web:login"))
     response = client.post(reverse("web:login"), {"username": "res", "password": "wrong",
@@ -175,6 +177,9 @@ def test_a_researcher_signs_in_without_being_staff(client, union, setup):
     assert "Wrong username or password" in response.content.decode()
     response = client.post(reverse("web:login"), {"username": "res", "password": "pw",
                                                   "next": reverse("web:review")})
+    # A researcher's second step: the code from the authenticator app.
+    assert response["Location"] == reverse("web:two_factor") + "?next=%2Freview%2F"
+    response = client.post(response["Location"], {"code": totp_code(device)})
     assert response["Location"] == reverse("web:review")
     assert client.get(reverse("web:review")).status_code == 200
 

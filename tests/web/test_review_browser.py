@@ -1,5 +1,6 @@
-"""A researcher on a phone signs in, reviews an uncertain match and confirms it, without
-JavaScript; the decision is remembered. Same set-up as tests/web/test_browser.py."""
+"""A researcher on a phone signs in (password, then the authenticator code), reviews an
+uncertain match and confirms it, without JavaScript; the decision is remembered. Same
+set-up as tests/web/test_browser.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from shopfloor.models import FacilityRecord, MatchDecision, Membership, Organisation
 from tests import factories
+from tests.auth import totp_code, totp_device
 from tests.web.test_browser import _fits_the_screen, _shot, browser, phone  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,6 +19,7 @@ def test_review_on_a_phone_without_javascript(browser, live_server):  # noqa: F8
     union = Organisation.objects.create(name="Test Union", kind="federation")
     user = get_user_model().objects.create_user("res", password="pw")
     Membership.objects.create(user=user, organisation=union, role="researcher")
+    device = totp_device(user)
     fac = factories.facility(name="Golden Lotus Garment", address="Phnom Penh",
                              name_km="រោងចក្រកាត់ដេរ ផ្កាឈូកមាស")
     lst = factories.source(organisation=union, importer="facility-list")
@@ -34,6 +37,9 @@ def test_review_on_a_phone_without_javascript(browser, live_server):  # noqa: F8
         page.fill("#id_username", "res")
         page.fill("#id_password", "pw")
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/account/2fa/?next=*")  # a researcher's second step
+        page.fill("#id_code", totp_code(device))
+        page.get_by_role("button", name="Continue").click()
         page.wait_for_url("**/review/")
         page.get_by_role("link", name="Goldn Lotus").click()
         page.wait_for_url(f"**/review/{rec.pk}/")

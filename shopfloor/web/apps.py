@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "shopfloor.web"
+    label = "web"
+
+    def ready(self) -> None:
+        import shopfloor.accounts  # noqa: F401  (records sign-in sessions, audits lockouts)
