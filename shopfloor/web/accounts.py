@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -199,8 +200,9 @@ def sessions_end(request):
         return HttpResponse(status=400)
     audit.record("sessions.ended", request=request, actor=request.user,
                           scope=scope or "one", sessions=ended)
-    messages.success(request, _("Signed out of %(count)d other session(s).") % {
-        "count": ended})
+    messages.success(request, ngettext("Signed out of %(count)d other session.",
+                                       "Signed out of %(count)d other sessions.", ended)
+                     % {"count": ended})
     return redirect("web:sessions")
 
 
