@@ -4,7 +4,8 @@ checked (offline machines reach PyPI's files but not the vulnerability databases
 import json
 import sys
 
-report = json.load(open(sys.argv[1]))
+with open(sys.argv[1]) as file:
+    report = json.load(file)
 vulnerable, unchecked = [], []
 for dep in report.get("dependencies", []):
     if dep.get("skip_reason"):

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         BASE_DIR / "var" / "static",
         description="Where `shopfloor manage collectstatic` puts CSS/JS for deployment.",
     )
+    CACHE_URL: str = Field(
+        "locmem://",
+        description="Where computed pages parts are cached (peer counts, charts, rate-limit "
+        "counters): `locmem://` (each process its own), `file:///var/cache/shopfloor` "
+        "(shared by all workers of one machine) or `redis://host:6379/0` (shared by all "
+        "machines; needs `pip install redis`).",
+        pattern=r"^(locmem://.*|file://.+|rediss?://.+)$",
+    )
     IMPORT_MAX_MB: int = Field(
         2048, ge=1,
         description="Largest file `shopfloor import` accepts, in megabytes (the web upload "

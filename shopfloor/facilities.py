@@ -99,6 +99,10 @@ def province_label(name: str) -> str:
 
 def provinces(country: str | None = None) -> list[str]:
     """The provinces facilities are in, as stored, sorted."""
+    if not country:
+        from shopfloor.search import live_provinces
+
+        return live_provinces()
     facilities = Facility.objects.filter(merged_into__isnull=True).exclude(province="")
     if country:
         facilities = facilities.filter(country=country)

@@ -15,6 +15,19 @@ DEBUG = _env.DEBUG
 SECRET_KEY = _env.SECRET_KEY
 ALLOWED_HOSTS = _env.ALLOWED_HOSTS
 DATABASES = {"default": dj_database_url.parse(_env.DATABASE_URL, conn_max_age=60)}
+
+
+def _cache(url: str) -> dict:
+    if url.startswith("file://"):
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": url.removeprefix("file://")}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.removeprefix("locmem://") or "shopfloor"}
+
+
+CACHES = {"default": _cache(_env.CACHE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

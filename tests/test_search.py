@@ -169,9 +169,19 @@ def test_import_of_a_real_list_fills_the_keys():
     assert _names(search_facilities("Quanzou Xinxing")) == ["QUANZHOU XINXING FOOTWEAR CO., LTD"]
 
 
-def test_many_matches_go_through_the_database(registry, monkeypatch):
+def test_a_common_word_keeps_the_best_matches(registry, monkeypatch):
     from shopfloor import search
 
     monkeypatch.setattr(search, "MAX_IDS", 1)
+    # two match: the name starting with the word is the best one
+    assert _names(search_facilities("lotus")) == ["Lotus Knit"]
+    assert _names(search_facilities("golden lotus")) == ["Golden Lotus Garment"]
+
+
+def test_a_word_too_common_for_the_index_goes_through_the_database(registry, monkeypatch):
+    from shopfloor import search
+
+    monkeypatch.setattr(search, "_SCAN_LIMIT", 0)
+    search._cache.clear()  # a fresh index without remembered words
     assert len(search_facilities("lotus")) == 2  # a LIKE on the stored keys
     assert _names(search_facilities("lotus knit")) == ["Lotus Knit"]

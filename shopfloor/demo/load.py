@@ -873,4 +873,8 @@ def load_demo(force: bool = False, seed: int = SEED) -> DemoSummary | None:
     with transaction.atomic():
         if force:
             clear_demo()
-        return _Builder(seed).run()
+        summary = _Builder(seed).run()
+    from shopfloor.maintenance import refresh_statistics
+
+    refresh_statistics()
+    return summary

@@ -60,4 +60,9 @@ def run_import(kind: str, path, *, info: SourceInfo | None = None, dataset: str 
     if dataset:
         info.dataset = dataset
     importer = get_importer(kind)(info, column_map=column_map, **options)
-    return importer.run(path, dry_run=dry_run, progress=progress)
+    report = importer.run(path, dry_run=dry_run, progress=progress)
+    if not dry_run:
+        from shopfloor.maintenance import refresh_statistics
+
+        refresh_statistics()
+    return report

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
+from shopfloor import search
 from shopfloor.facilities import (
     facility_profile,
     normalise_query,
@@ -31,9 +32,8 @@ def home(request):
     query = normalise_query(request.GET.get("q", ""))[:200]
     province = request.GET.get("province", "").strip()[:100]
     brand = " ".join(request.GET.get("brand", "").split())[:100]
-    page = Paginator(search_facilities(query, province, brand=brand), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = search_facilities(query, province, brand=brand)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in (("q", query), ("province", province), ("brand", brand)) if v}
     context = {
         "query": query,
@@ -42,6 +42,9 @@ def home(request):
         "page": page,
         "results": summarise(page.object_list, request.user),
         "searching": bool(query or province or brand),
+        # a common word: only the best MAX_IDS are kept (see shopfloor.search)
+        "capped": getattr(found, "capped", False),
+        "limit": search.MAX_IDS,
         "csv_url": "/api/facilities?" + urlencode({**params, "format": "csv"}),
     }
     partial = (request.headers.get("HX-Request") == "true"

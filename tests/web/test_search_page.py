@@ -107,3 +107,15 @@ def test_merged_facilities_do_not_show(client, data):
     merge(data.sun, data.golden)
     assert _names(client.get(HOME, {"q": "golden thread"}).content.decode()) == [SUN]
     assert Facility.objects.get(pk=data.golden.pk).merged_into_id == data.sun.pk
+
+
+def test_a_search_matching_more_than_the_limit_says_so(client, data, monkeypatch):
+    from shopfloor import search
+
+    monkeypatch.setattr(search, "MAX_IDS", 1)
+    Facility.objects.create(name="Garment Two", country="KH")
+    html = client.get(HOME, {"q": "garment"}).content.decode()
+    assert "Showing the best 1: more factories match." in html
+    assert len(_names(html)) == 1
+    html = client.get(HOME, {"q": "sun rise"}).content.decode()  # one match: no notice
+    assert "more factories match" not in html
