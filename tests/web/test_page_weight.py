@@ -13,18 +13,13 @@ the links to the sources are there.
 from __future__ import annotations
 
 import gzip
-import os
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 BUDGET = 100 * 1024
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 FONT_OR_IMAGE = (".woff", ".woff2", ".ttf", ".otf", ".eot", ".png", ".jpg", ".jpeg", ".gif",
                  ".svg", ".webp", ".avif", ".ico")
 
@@ -166,20 +161,6 @@ def test_factory_page_transfers_at_most_100_kb(client, language):
     breakdown = ", ".join(f"{path} {size / 1024:.1f} KB" for path, size in sizes.items())
     assert total <= BUDGET, f"factory page is {total / 1024:.1f} KB gzipped: {breakdown}"
 
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from shopfloor.models import FacilityRecord, MatchDecision, Membership, Organisation
 from tests import factories
 from tests.auth import totp_code, totp_device
-from tests.web.test_browser import _fits_the_screen, _shot, browser, phone  # noqa: F401
+from tests.web.test_browser import _fits_the_screen, _shot, phone  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
