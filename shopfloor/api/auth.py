@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, django_auth
 
+from shopfloor import audit
 from shopfloor.access import can_export, sources_q, visible_sources
 from shopfloor.api import tokens
 from shopfloor.models import Source
@@ -63,15 +64,17 @@ class Reader:
     user: object = None
     staff: bool = False
     readable: set[int] = field(default_factory=set)
+    request: HttpRequest | None = None
 
     @classmethod
     def of(cls, request: HttpRequest) -> Reader:
         user = user_of(request)
         if user is None or not user.is_authenticated or not user.is_active:
-            return cls(user)
+            return cls(user, request=request)
         if user.is_staff:
-            return cls(user, staff=True)
-        return cls(user, readable=set(visible_sources(user).values_list("pk", flat=True)))
+            return cls(user, staff=True, request=request)
+        return cls(user, readable=set(visible_sources(user).values_list("pk", flat=True)),
+                   request=request)
 
     def can_read(self, source: Source) -> bool:
         return self.can_read_id(source.pk, source.visibility)
@@ -90,3 +93,10 @@ class Reader:
             raise AuthenticationError
         if not can_export(self.user, what):
             raise HttpError(403, _("You may read this but not download it."))
+        path = self.request.get_full_path()[:500] if self.request is not None else ""
+        if isinstance(what, Model):
+            audit.record("export", request=self.request, actor=self.user, obj=what,
+                         format="csv", via="api", path=path)
+        else:
+            audit.record("export", request=self.request, actor=self.user, what=str(what),
+                         format="csv", via="api", path=path)

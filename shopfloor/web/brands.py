@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
@@ -34,6 +36,9 @@ def company_list(request):
         "page": page,
         "results": summarise_companies(page.object_list, _visible(request)),
         "searching": bool(query or kind),
+        # the same list from the API, as CSV (exports need a signed-in, audited reader)
+        "csv_url": "/api/companies?" + urlencode(
+            {k: v for k, v in (("q", query), ("kind", kind)) if v} | {"format": "csv"}),
     })
 
 

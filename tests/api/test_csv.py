@@ -94,3 +94,23 @@ def test_downloads_follow_the_access_rules(client, union, data):
     # another union's list does not exist for the outsider, CSV or not
     assert client.get(f"/api/watchlists/{union.watchlist.pk}/evidence?format=csv",
                       **bearer(union.outsider_token)).status_code == 404
+
+
+def test_every_csv_download_is_in_the_audit_log(client, union, data):
+    from shopfloor.models import AuditEvent
+
+    _rows(client.get("/api/facilities?format=csv&q=sun", **bearer(union.token),
+                     REMOTE_ADDR="10.1.2.3"))
+    _rows(client.get(f"/api/watchlists/{union.watchlist.pk}/evidence?format=csv",
+                     **bearer(union.token)))
+    events = list(AuditEvent.objects.filter(action="export").order_by("pk"))
+    assert len(events) == 2
+    first, second = events
+    assert first.actor_id == union.member.pk and first.ip == "10.1.2.3"
+    assert first.detail["what"] == "facilities" and first.detail["via"] == "api"
+    assert "q=sun" in first.detail["path"]
+    assert (second.object_type, second.object_id) == ("shopfloor.watchlist",
+                                                      str(union.watchlist.pk))
+    # a refused download leaves no export behind
+    client.get("/api/facilities?format=csv")
+    assert AuditEvent.objects.filter(action="export").count() == 2

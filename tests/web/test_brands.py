@@ -220,3 +220,18 @@ class TestVisibility:
         request.user.is_staff = False
         html = _html(brands.company_detail(request, d.brand_a.pk))
         assert "Living-wage grade" not in html
+
+
+def test_signed_in_readers_get_the_list_as_csv_from_the_api(client, db, django_user_model):
+    from shopfloor.models import Company
+
+    Company.objects.create(name="Tulpwear", kind="brand")
+    url = reverse("web:companies")
+    assert "Download these results" not in client.get(url, {"q": "tulp"}).content.decode()
+    user = django_user_model.objects.create_user("reader", password=None)
+    client.force_login(user)
+    html = client.get(url, {"q": "tulp"}).content.decode()
+    assert 'href="/api/companies?q=tulp&amp;format=csv"' in html
+    response = client.get("/api/companies", {"q": "tulp", "format": "csv"})
+    assert response.status_code == 200
+    assert "Tulpwear" in b"".join(response.streaming_content).decode()
