@@ -173,7 +173,7 @@ def refresh_search_keys(facility_ids: Iterable[int] | None = None, *, batch: int
     fields = ("pk", "search_key", *KEY_FIELDS)
     table = connection.ops.quote_name(Facility._meta.db_table)
     # names come from the model's metadata, values are parameters
-    sql = f"UPDATE {table} SET search_key = %s, updated_at = %s WHERE id = %s"  # noqa: S608
+    sql = f"UPDATE {table} SET search_key = %s, updated_at = %s WHERE id = %s"  # noqa: S608  # nosec B608
     for chunk in chunks:
         rows = facilities.filter(pk__in=chunk) if chunk is not None else facilities
         updates = []
@@ -623,7 +623,7 @@ def _version() -> tuple:
     reload: its id simply finds no row any more."""
     table = connection.ops.quote_name(Facility._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {table}), "  # noqa: S608 (metadata)
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {table}), "  # noqa: S608  # nosec B608 (metadata)
                        f"(SELECT MAX(updated_at) FROM {table})")
         top, last = cursor.fetchone()
     return (connection.alias, connection.settings_dict.get("NAME"), top, last)

@@ -37,7 +37,7 @@ def insert_statement(model, names: Sequence[str]) -> str:
         return f"COPY {table} ({cols}) FROM STDIN"
     marks = ", ".join(["?"] * len(names))
     # names come from the model's metadata, values are parameters
-    return f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608
+    return f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608  # nosec B608
 
 
 def write_batch(dbapi, batch: list[tuple[str, list[tuple]]]) -> None:
@@ -115,7 +115,7 @@ def insert_returning_ids(model, names: Sequence[str], rows: list[tuple],
         for start in range(0, len(rows), batch):
             chunk = rows[start:start + batch]
             params = [value for row in chunk for value in row]
-            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608
+            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608  # nosec B608
                            f"{', '.join([one] * len(chunk))} RETURNING {pk}", params)
             ids.extend(r[0] for r in cursor.fetchall())
     finally:

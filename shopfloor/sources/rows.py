@@ -145,7 +145,7 @@ def _from_worker(importer: Importer, table: Table, mapping: dict[str, str],
     try:
         while True:
             try:
-                chunk = pickle.loads(receive.recv_bytes())  # noqa: S301 - our own child
+                chunk = pickle.loads(receive.recv_bytes())  # noqa: S301  # nosec B301 - our own child
             except EOFError:
                 raise ImportFailed("the parsing worker stopped unexpectedly") from None
             if chunk is None:
@@ -210,7 +210,7 @@ def _enlarge_pipe(conn: Connection) -> None:
 
 def _picklable(exc: BaseException) -> bool:
     try:
-        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own object
+        pickle.loads(pickle.dumps(exc))  # noqa: S301  # nosec B301 - our own object
     except Exception:  # noqa: BLE001
         return False
     return True
