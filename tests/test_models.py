@@ -180,3 +180,22 @@ class TestRelationships:
         rel = Relationship.objects.create(subject=brand, facility=fac, source=src,
                                           kind="sources_from", year_start=2016, year_end=2021)
         assert rel.period == "2016–2021"
+
+
+@pytest.mark.django_db
+def test_built_in_metrics_get_their_khmer_name():
+    from django.utils import translation
+
+    from shopfloor.models import Metric
+
+    metric = Metric.objects.create(code="workers_total", name="Total workers",
+                                   topic="demographics", value_type="number")
+    assert metric.name_km == "ចំនួនកម្មករសរុប"
+    other = Metric.objects.create(code="wikirate_x", name="Some score", topic="other",
+                                  value_type="number")
+    assert other.name_km == ""
+    with translation.override("km"):
+        assert metric.display_name == "ចំនួនកម្មករសរុប"
+        assert other.display_name == "Some score"  # no Khmer name: as published
+    with translation.override("en"):
+        assert metric.display_name == "Total workers"

@@ -171,7 +171,8 @@ def _detail(profile: CompanyProfile, reader: Reader) -> dict:
                   for dp in commitment.datapoints if reader.can_read(dp.source)]
         if values:
             m = commitment.metric
-            commitments.append({"metric": {"code": m.code, "name": m.name, "topic": m.topic,
+            commitments.append({"metric": {"code": m.code, "name": m.name,
+                                           "name_km": m.name_km, "topic": m.topic,
                                            "unit": m.unit}, "datapoints": values})
 
     def owned(items, ref):

@@ -142,6 +142,7 @@ class RelationshipPage(PageOut):
 class MetricOut(Schema):
     code: str
     name: str
+    name_km: str
     topic: str
     unit: str
     value_type: str
@@ -300,7 +301,7 @@ def _relationships(profile: FacilityProfile) -> list[dict]:
 def _datapoints(profile: FacilityProfile) -> list[dict]:
     return [
         {"metric": {k: getattr(m.metric, k) for k in
-                    ("code", "name", "topic", "unit", "value_type")},
+                    ("code", "name", "name_km", "topic", "unit", "value_type")},
          "year": dp.year, "period_start": dp.period_start, "period_end": dp.period_end,
          "value_number": None if dp.value_number is None else float(dp.value_number),
          "value_text": dp.value_text, "verification": dp.verification,

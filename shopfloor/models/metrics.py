@@ -1,6 +1,7 @@
 """Metrics (what is measured) and datapoints (one value, for one facility or company)."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +30,8 @@ class Metric(models.Model):
 
     code = models.SlugField(_("code"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    name_km = models.CharField(_("name in Khmer"), max_length=300, blank=True, default="",
+                               db_default="")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices)
@@ -44,6 +47,42 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.name_km:
+            self.name_km = KHMER_NAMES.get(self.code, "")
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: Khmer when the reader reads Khmer and the metric
+        has a Khmer name, else the name as published."""
+        if (get_language() or "").startswith("km") and self.name_km:
+            return self.name_km
+        return self.name
+
+
+#: Khmer names of the metrics Shopfloor's importers and demo create, by code: filled in when
+#: such a metric is created (and by migration 0006 for existing ones). Metrics a source
+#: brings (Wikirate's) get a Khmer name through the admin.
+KHMER_NAMES = {
+    "workers_total": "ចំនួនកម្មករសរុប",
+    "line_workers": "កម្មករខ្សែសង្វាក់ផលិតកម្ម",
+    "workers_female_pct": "កម្មករស្រី (%)",
+    "workers_migrant_pct": "កម្មករចំណាកស្រុក (%)",
+    "workers_band": "ចំនួនកម្មករ (ចន្លោះ)",
+    "avg_monthly_wage_usd": "ប្រាក់ឈ្នួលប្រចាំខែជាមធ្យម",
+    "cba_coverage_pct": "កម្មករដែលកិច្ចព្រមព្រៀងរួមគ្របដណ្ដប់",
+    "has_cba": "មានកិច្ចព្រមព្រៀងការចរចារួមកំពុងអនុវត្ត",
+    "union_present": "មានសហជីពនៅរោងចក្រ",
+    "union_members": "សមាជិកសហជីព",
+    "minimum_wage_monthly": "ប្រាក់ឈ្នួលអប្បបរមាតាមច្បាប់ (វិស័យកាត់ដេរ)",
+    "living_wage_benchmark_monthly": "កម្រិតប្រាក់ឈ្នួលសមរម្យ",
+    "transparency_score": "ពិន្ទុតម្លាភាពខ្សែសង្វាក់ផ្គត់ផ្គង់",
+    "living_wage_grade": "ចំណាត់ថ្នាក់ការប្ដេជ្ញាប្រាក់ឈ្នួលសមរម្យ",
+    "has_foa_policy": "មានគោលនយោបាយសេរីភាពក្នុងការបង្កើតសមាគម",
+    "publishes_supplier_list": "បោះពុម្ពផ្សាយបញ្ជីអ្នកផ្គត់ផ្គង់",
+}
 
 
 class Datapoint(models.Model):

@@ -116,7 +116,7 @@ def wages_chart(wages: WageComparison) -> dict | None:
     wage_label = gettext("Wage at this factory")
     minimum_label = gettext("Legal minimum wage")
     living_label = gettext("Living-wage benchmark")
-    metrics = {row.wage.metric_id: row.wage.metric.name for row in wages.rows}
+    metrics = {row.wage.metric_id: row.wage.metric.display_name for row in wages.rows}
     values = []
     for row in sorted(wages.rows, key=lambda r: (r.year, r.wage.pk)):
         series = wage_label if len(metrics) == 1 else metrics[row.wage.metric_id]

@@ -88,6 +88,12 @@ def datapoint_value(datapoint) -> str:
 
 
 @register.filter
+def metric_name(metric) -> str:
+    """The metric's name in Khmer when the page is in Khmer and the metric has one."""
+    return metric.display_name
+
+
+@register.filter
 def criterion_text(criterion) -> str:
     """The criterion in Khmer when the page is in Khmer and a translation exists."""
     if (get_language() or "").startswith("km") and criterion.text_km:
