@@ -45,6 +45,10 @@ class Journey:
         """The page fits 360 px (tables scroll inside their wrappers); then a screenshot."""
         page = self.page
         page.wait_for_load_state("load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        if self.language == "km":  # this machine has no Khmer font: the site's own is used
+            assert page.evaluate("document.fonts.check('16px \"Shopfloor Khmer\"', 'ខ្មែរ')"), (
+                f"{name}: the Khmer font did not load")
         width = page.evaluate("document.documentElement.scrollWidth")
         self.step += 1
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
