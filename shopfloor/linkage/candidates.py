@@ -53,6 +53,11 @@ _ADDRESS_NOISE = frozenset({
 })
 _SPLIT = re.compile(r"[\s\-/_.,&()]+")
 
+#: Incoming records linked per DuckDB run (see :func:`candidate_pairs`).
+CHUNK_SIZE = 10_000
+#: Records turned into splink input dicts at a time on their way to Arrow.
+_ARROW_BATCH = 20_000
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -87,37 +92,95 @@ class LinkConfig:
 
 def candidate_pairs(incoming: Sequence, registry: Sequence, *, config: LinkConfig | None = None,
                     engine: str = "duckdb", top_k: int = 5, min_weight: float = -14.0,
-                    spark=None) -> list[Candidate]:
+                    spark=None, chunk_size: int = CHUNK_SIZE) -> list[Candidate]:
     """Each incoming record's ``top_k`` best registry entities by splink match weight
     (those above ``min_weight``), best first. Records are :class:`RecordView` for the
     facility configuration, or whatever ``config.rows`` accepts.
 
     ``engine`` is ``"duckdb"`` or ``"spark"`` (a local session is made unless ``spark``,
     a SparkSession, is given).
+
+    On DuckDB, a configuration with fixed m and u probabilities (nothing to train, as the
+    facility one) links the incoming records ``chunk_size`` at a time against the registry:
+    a pair's weight depends on the two records only (no term-frequency adjustment, nothing
+    learned from the data), so the candidates are the same as in one run, while splink's
+    blocked pairs and prediction tables stay a fraction of the size. A configuration that
+    trains (people) sees all its records at once.
     """
     config = config or FACILITY
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not incoming or not registry:
         return []
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
     stats = config.prepare(registry)
-    left, right = config.rows(incoming, stats), config.rows(registry, stats)
-    stats = None  # the registry's cleaned names and word counts: hundreds of MB at scale
-    if not left or not right:
-        return []
-    linker, db = _linker(left, right, config, engine, spark)
-    del left, right  # the backend has its own copy; half a million dicts are ~1 GB
-    if config.train:
-        _train(linker, config)
-    predictions = linker.inference.predict(threshold_match_weight=min_weight,
-                                           warning_mode="never")
-    best = predictions.query_sql(_top_k_sql(top_k))
-    out = [Candidate(int(r["entity_id_l"]), int(r["entity_id_r"]), float(r["match_weight"]),
-                     float(r["match_probability"]))
-           for r in best.as_record_list()]
+    if engine == "spark":
+        left, right = config.rows(incoming, stats), config.rows(registry, stats)
+        stats = None
+        if not left or not right:
+            return []
+        out = _predict(left, right, config, engine, spark, top_k, min_weight)
+    else:
+        # The registry's rows go to Arrow a batch at a time: half a million splink input
+        # dicts at once are ~2 GB of Python objects, their Arrow table a quarter of that.
+        right = _arrow_batched(registry, config, stats)
+        chunks = ([incoming] if config.train or config.extra.get("deterministic")
+                  else [incoming[i:i + chunk_size] for i in range(0, len(incoming), chunk_size)])
+        like = right.schema if right is not None else None
+        left_tables = (_arrow_batched(chunk, config, stats, like) for chunk in chunks)
+        out = []
+        if right is not None:
+            for left in left_tables:
+                if left is not None:
+                    out.extend(_predict(left, right, config, engine, spark, top_k, min_weight))
+        stats = right = None
     out.sort(key=lambda c: (c.left_id, -c.match_weight, c.right_id))
-    _close(db, engine)
     return out
+
+
+def _predict(left, right, config: LinkConfig, engine: str, spark, top_k: int,
+             min_weight: float) -> list[Candidate]:
+    linker, db = _linker(left, right, config, engine, spark)
+    del left, right  # the backend has its own copy
+    try:
+        if config.train:
+            _train(linker, config)
+        predictions = linker.inference.predict(threshold_match_weight=min_weight,
+                                               warning_mode="never")
+        best = predictions.query_sql(_top_k_sql(top_k))
+        return [Candidate(int(r["entity_id_l"]), int(r["entity_id_r"]),
+                          float(r["match_weight"]), float(r["match_probability"]))
+                for r in best.as_record_list()]
+    finally:
+        _close(db, engine)
+
+
+def _arrow_batched(records: Sequence, config: LinkConfig, stats: dict, like=None):
+    """The splink input rows of ``records`` as one Arrow table (None when there are none),
+    built ``_ARROW_BATCH`` records at a time so the Python dicts never pile up. A column no
+    record filled in takes its type from the schema ``like`` (the registry's), else
+    float for coordinates and string otherwise."""
+    import pyarrow as pa
+
+    tables = []
+    for i in range(0, len(records), _ARROW_BATCH):
+        rows = config.rows(records[i:i + _ARROW_BATCH], stats)
+        if rows:
+            tables.append(_arrow(rows, nulls=True))
+        del rows
+    if not tables:
+        return None
+    table = pa.concat_tables(tables, promote_options="default")
+    del tables
+    for i, f in enumerate(table.schema):
+        if pa.types.is_null(f.type):
+            if like is not None and f.name in like.names:
+                kind = like.field(f.name).type
+            else:
+                kind = pa.float64() if f.name in ("lat", "lng") else pa.string()
+            table = table.set_column(i, f.name, table.column(i).cast(kind))
+    return table
 
 
 def _top_k_sql(k: int) -> str:
@@ -158,7 +221,8 @@ def _linker(left: list[dict], right: list[dict], config: LinkConfig, engine: str
         con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT,
                                      "temp_directory": str(spill)})
         db = DuckDBAPI(connection=con)
-        tables = [db.register(_arrow(rows), dataset_display_name=name)
+        tables = [db.register(rows if not isinstance(rows, list) else _arrow(rows),
+                              dataset_display_name=name)
                   for rows, name in ((left, "incoming"), (right, "registry"))]
     return Linker(tables, settings), db
 
@@ -176,9 +240,10 @@ def _train(linker, config: LinkConfig) -> None:
             block_on(*cols), estimate_without_term_frequencies=True)
 
 
-def _arrow(rows: list[dict]):
+def _arrow(rows: list[dict], nulls: bool = False):
     """A pyarrow table with explicit types, so an all-null column (no record has
-    coordinates) still has a type splink can compare."""
+    coordinates) still has a type splink can compare — or, with ``nulls``, the null type,
+    for :func:`_arrow_batched` to unify across batches."""
     import pyarrow as pa
 
     types = {}
@@ -192,6 +257,8 @@ def _arrow(rows: list[dict]):
             types[key] = pa.list_(pa.string())
         elif key in ("lat", "lng"):
             types[key] = pa.float64()
+        elif sample is None and nulls:
+            types[key] = pa.null()
         else:
             types[key] = pa.string()
     return pa.table({k: pa.array([r[k] for r in rows], type=t) for k, t in types.items()})

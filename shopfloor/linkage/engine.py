@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from shopfloor.linkage.candidates import FACILITY, LinkConfig, candidate_pairs
+from shopfloor.linkage.candidates import CHUNK_SIZE, FACILITY, LinkConfig, candidate_pairs
 from shopfloor.linkage.records import RecordView, fingerprint
 
 #: Decisions :func:`link` returns (the record's ``decision`` field, plus ``unmatched``:
@@ -102,14 +102,16 @@ def link(incoming: Sequence[RecordView], registry: Sequence[RecordView], *,
          engine: str = "duckdb", remembered: Mapping[int, object] | None = None,
          scorer=None, thresholds: Thresholds | None = None, create_new: bool = True,
          config: LinkConfig = FACILITY, top_k: int = EVIDENCE_CANDIDATES,
-         spark=None) -> dict[int, Outcome]:
+         spark=None, chunk_size: int = CHUNK_SIZE) -> dict[int, Outcome]:
     """Decide each incoming record against the registry (no database).
 
     ``remembered`` maps an incoming record id to its earlier verdicts (an object with
     ``confirmed`` and ``rejected`` sets of facility ids, as
     :func:`shopfloor.linkage.decisions.remembered` returns per fingerprint). ``scorer`` is a
     fitted pair scorer (default: the shipped model) for the facility configuration; other
-    configurations (people) decide on splink's own match probability.
+    configurations (people) decide on splink's own match probability. ``chunk_size``
+    incoming records are linked per DuckDB run (:func:`candidate_pairs`); the decisions do
+    not depend on it.
     """
     thresholds = thresholds or Thresholds()
     remembered = remembered or {}
@@ -134,7 +136,7 @@ def link(incoming: Sequence[RecordView], registry: Sequence[RecordView], *,
         rest.append(rec)
     if rest:
         pairs = candidate_pairs(rest, registry, config=config, engine=engine, top_k=top_k,
-                                spark=spark)
+                                spark=spark, chunk_size=chunk_size)
         if config is FACILITY:
             scored = _score(pairs, {r.id: r for r in rest}, by_id, scorer)
         else:

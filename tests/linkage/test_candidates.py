@@ -97,3 +97,39 @@ def test_person_configuration_links_people():
     best = best_per_record(candidate_pairs(people_b, people_a, config=PERSON))
     assert {k: v.right_id for k, v in best.items()} == {1000: 0, 1001: 1}
     assert FACILITY.name == "facility" and PERSON.train
+
+
+# --- chunks and Arrow batches ----------------------------------
+
+INCOMING = [
+    R(20, "Goldn Lotus Garment", "Pou Senchey", "KH"),
+    R(21, "GTHS Xin Feng Jing Garment", "", "KH"),
+    R(22, "Shen Zhou Textile", "Bavet", "KH"),
+    R(23, "Blue Sky Apparel", "", "KH", os_id="KH2018362GFBBVS"),
+    R(24, "Golden Lotus Garment", "Dhaka", "BD"),
+    R(25, "Bayon Factory Apparel", "", "KH"),
+    R(26, "Nothing Like Any Registry Name", "", "KH"),
+]
+
+
+def test_chunked_linking_gives_the_same_candidates_as_one_run():
+    whole = candidate_pairs(INCOMING, REGISTRY, chunk_size=len(INCOMING))
+    assert whole
+    for size in (1, 2, 3):
+        assert candidate_pairs(INCOMING, REGISTRY, chunk_size=size) == whole
+    with pytest.raises(ValueError):
+        candidate_pairs(INCOMING, REGISTRY, chunk_size=0)
+
+
+def test_arrow_batches_agree_with_one_table(monkeypatch):
+    import shopfloor.linkage.candidates as C
+
+    whole = candidate_pairs(INCOMING, REGISTRY)
+    # One record per batch: batches whose columns are all empty (no coordinates, no OS ID)
+    # take their type from the others.
+    monkeypatch.setattr(C, "_ARROW_BATCH", 1)
+    assert candidate_pairs(INCOMING, REGISTRY) == whole
+    table = C._arrow_batched(REGISTRY, FACILITY, FACILITY.prepare(REGISTRY))
+    assert table.num_rows == len(FACILITY.rows(REGISTRY, FACILITY.prepare(REGISTRY)))
+    assert str(table.schema.field("lat").type) == "double"
+    assert str(table.schema.field("block_keys").type).startswith("list")

@@ -180,3 +180,24 @@ def test_match_command_reports_counts_and_refuses_unknown_sources():
     assert FacilityRecord.objects.get(source=src).facility == known
     result = CliRunner().invoke(cli, ["match", "--source", "999999"])
     assert result.exit_code != 0 and "No source with id 999999" in result.output
+
+
+def test_link_decides_the_same_in_one_chunk_or_several():
+    registry = [R(1, "Golden Lotus Garment Co., Ltd.", "Pou Senchey, Phnom Penh", "KH"),
+                R(2, "Angkor Pearl Garment (Unit 1)", "Sen Sok, Phnom Penh", "KH"),
+                R(3, "Angkor Pearl Garment (Unit 1) Co., Ltd.", "Sen Sok, Phnom Penh", "KH"),
+                R(4, "Fu Sheng Fashion Co., Ltd.", "Chbar Ampov, Phnom Penh", "KH",
+                  os_id="KH2019FUSHENG"),
+                R(5, "Jin Yuan Garment Co., Ltd.", "Kampong Tralach", "KH"),
+                R(6, "Blue Sky Apparel (Cambodia) Co., Ltd.", "Dangkao, Phnom Penh", "KH")]
+    incoming = [R(10, "Goldn Lotus Garment", "Pou Senchey", "KH"),
+                R(11, "Angkor Pearl Garment Unit 1", "Sen Sok", "KH"),
+                R(12, "FU SHEENG FASHON", "", "KH"),
+                R(13, "Anything", "", "KH", os_id="kh2019fusheng"),
+                R(14, "Jin Yuan Gmt", "Kampong Tralach", "KH"),
+                R(15, "Apparel Blue Sky", "", "KH"),
+                R(16, "Zzyzx Holdings", "", "KH")]
+    whole = link(incoming, registry, create_new=False, chunk_size=len(incoming))
+    assert {o.decision for o in whole.values()} >= {AUTOMATIC, UNMATCHED}
+    for size in (1, 3):
+        assert link(incoming, registry, create_new=False, chunk_size=size) == whole
