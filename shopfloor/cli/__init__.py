@@ -59,6 +59,8 @@ def demo(force: bool) -> None:
     click.echo(f"Loaded demo data: {result}")
     for username, password, role in DEMO_LOGINS:
         click.echo(f"  login {username} / {password}  ({role})")
+    click.echo("  admin and researcher sign in with a second factor: at the first sign-in, scan "
+               "the QR code with an authenticator app (Aegis, FreeOTP, Google Authenticator)")
 
 
 @cli.command()
