@@ -57,8 +57,11 @@ _CONFIG = {
 
 
 def _spec(title: str, description: str, height: int, **body) -> dict:
+    # The title is not drawn: the page (and a PDF) shows it as the figure's caption, where
+    # the reader's fonts shape and wrap it (a Khmer title is wider than the chart). It stays
+    # in the SVG as its <title>, for screen readers.
     return {
-        "title": title,
+        "usermeta": {"title": title},
         "description": description,
         "width": WIDTH,
         "height": height,
@@ -208,7 +211,7 @@ def _accessible(svg: str, spec: dict) -> str:
     """An image role, a <title> and a <desc> right after the opening <svg> tag."""
     end = svg.index(">", svg.index("<svg")) + 1
     opening = svg[:end - 1] + ' role="img">'
-    return (f"{opening}<title>{escape(spec.get('title', ''))}</title>"
+    return (f"{opening}<title>{escape(spec['usermeta']['title'])}</title>"
             f"<desc>{escape(spec.get('description', ''))}</desc>{svg[end:]}")
 
 
@@ -221,7 +224,7 @@ class Chart:
 
     @property
     def title(self) -> str:
-        return self.spec["title"]
+        return self.spec["usermeta"]["title"]
 
     @property
     def description(self) -> str:

@@ -65,7 +65,8 @@ def test_compliance_chart_counts_non_compliant_per_cycle(data):
     values = spec["data"]["values"]
     assert [(v["cycle"], v["nc"], v["text"]) for v in values] == [
         ("Cycle 1 (2022)", 1, "1 of 3"), ("Cycle 2 (2023)", 1, "1 of 3")]
-    assert spec["title"] and "Cycle 2 (2023): 1 of 3" in spec["description"]
+    assert spec["usermeta"]["title"] and "Cycle 2 (2023): 1 of 3" in spec["description"]
+    assert "title" not in spec  # drawn by the page as the figure's caption, not in the SVG
     svg = charts.render_svg(spec)
     _svg_ok(svg)
     assert "Cycle 2 (2023)" in svg and "1 of 3" in svg
