@@ -339,6 +339,19 @@ def can_see_watchlist(user, watchlist) -> bool:
     return _memberships(user, READER_ROLES).filter(organisation__in=orgs).exists()
 
 
+def knows_of_watchlist(user, watchlist) -> bool:
+    """Whether ``user`` may know that a watchlist exists, even without reading it: any active
+    member (brand viewers too) of its organisation or of that organisation's federation.
+    Everyone else is answered as if it did not exist (404), since which factories a union
+    follows is the union's business."""
+    if can_see_watchlist(user, watchlist):
+        return True
+    if watchlist.organisation_id is None:
+        return False
+    orgs = {watchlist.organisation_id, watchlist.organisation.parent_id} - {None}
+    return _memberships(user).filter(organisation__in=orgs).exists()
+
+
 def visible_watchlists(user) -> QuerySet[Watchlist]:
     """The watchlists ``user`` may read."""
     qs = Watchlist.objects.select_related("organisation", "source")

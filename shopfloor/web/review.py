@@ -17,7 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shopfloor.access import can_review, can_see_watchlist, reviewable_sources, visible_watchlists
+from shopfloor.access import (
+    can_review,
+    can_see_watchlist,
+    knows_of_watchlist,
+    reviewable_sources,
+    visible_watchlists,
+)
 from shopfloor.linkage import decisions
 from shopfloor.models import FacilityRecord, Source, Watchlist
 from shopfloor.watchlists import export_watchlist, watchlist_summary
@@ -129,15 +135,10 @@ def watchlist_index(request):
 def _watchlist(request, pk: int) -> Watchlist:
     watchlist = get_object_or_404(Watchlist.objects.select_related("organisation", "source"),
                                   pk=pk)
+    if not knows_of_watchlist(request.user, watchlist):
+        raise Http404  # another organisation's list: as if it did not exist
     if not can_see_watchlist(request.user, watchlist):
-        # Another organisation's watchlist does not exist as far as this user can tell
-        # (which factories a union follows is its business); its own members who may not
-        # read it (a brand viewer) are told so.
-        org = watchlist.organisation
-        orgs = {org.pk, org.parent_id} - {None} if org else set()
-        if not request.user.memberships.filter(organisation__in=orgs, is_active=True).exists():
-            raise Http404
-        raise PermissionDenied
+        raise PermissionDenied  # its own brand viewer
     return watchlist
 
 
