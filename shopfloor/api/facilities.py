@@ -198,18 +198,12 @@ def _number(value):
 
 def _summaries(facilities: list[Facility], reader: Reader
                ) -> tuple[list[FacilitySummary], dict[int, Source]]:
-    """Size and compliance of a page of facilities, with their sources (three queries);
-    a value from a source the reader may not read is left out."""
+    """Size and compliance of a page of facilities, from the sources the reader may read,
+    with those sources (three queries)."""
     rows = summarise(facilities, reader.user)
     ids = {r.workers.source_id for r in rows if r.workers}
     ids |= {r.compliance.source_id for r in rows if r.compliance}
-    sources = Source.objects.in_bulk(ids)
-    for row in rows:
-        if row.workers and not reader.can_read(sources[row.workers.source_id]):
-            row.workers = None
-        if row.compliance and not reader.can_read(sources[row.compliance.source_id]):
-            row.compliance = None
-    return rows, sources
+    return rows, Source.objects.in_bulk(ids)
 
 
 def _search(params: SearchParams):
@@ -260,12 +254,9 @@ def _facility(pk: int) -> tuple[Facility, int | None]:
     return survivor, pk
 
 
-def _profile(pk: int, request) -> FacilityProfile:
-    return facility_profile(_facility(pk)[0], user=Reader.of(request).user)
-
-
-def _readable(rows: list[dict], reader: Reader) -> list[dict]:
-    return [row for row in rows if reader.can_read(row["source"])]
+def _profile(pk: int, reader: Reader) -> FacilityProfile:
+    """What the reader may read about the facility (the profile leaves out the rest)."""
+    return facility_profile(_facility(pk)[0], user=reader.user)
 
 
 def _findings(profile: FacilityProfile) -> list[dict]:
@@ -360,7 +351,7 @@ def get_facility(request, facility_id: int = FacilityId):
     rows, sources = _summaries([facility], reader)
     records = (facility.records.filter(decision__in=MATCHED).select_related("source")
                .filter(reader.sources_q("source__")))
-    relationships = _readable(_relationships(profile), reader)
+    relationships = _relationships(profile)
     base = f"/api/facilities/{facility.pk}"
     return {
         **_summary_out(rows[0], sources),
@@ -371,12 +362,12 @@ def get_facility(request, facility_id: int = FacilityId):
         "counts": {
             "buyers": len({r["company"]["id"] for r in relationships}),
             "relationships": len(relationships),
-            "datapoints": len(_readable(_datapoints(profile), reader)),
-            "findings": len(_readable(_findings(profile), reader)),
+            "datapoints": len(_datapoints(profile)),
+            "findings": len(_findings(profile)),
         },
         "links": {"findings": f"{base}/findings", "relationships": f"{base}/relationships",
                   "datapoints": f"{base}/datapoints", "page": f"/facilities/{facility.pk}/"},
-        "sources": [source_out(s) for s in profile.sources if reader.can_read(s)],
+        "sources": [source_out(s) for s in profile.sources],
     }
 
 
@@ -385,9 +376,9 @@ def get_facility(request, facility_id: int = FacilityId):
 def list_findings(request, params: Query[ListParams], facility_id: int = FacilityId):
     """Better Work / BFC findings, newest cycle first, each with its change since the
     previous cycle and its source."""
-    profile = _profile(facility_id, request)
     reader = Reader.of(request)
-    rows = _readable(_findings(profile), reader)
+    profile = _profile(facility_id, reader)
+    rows = _findings(profile)
     if params.format == "csv":
         columns = ["facility_id", "programme", "cycle", "assessed_on", "criterion_code",
                    "criterion_cluster", "criterion_text", "criterion_text_km", "status",
@@ -400,9 +391,9 @@ def list_findings(request, params: Query[ListParams], facility_id: int = Facilit
             openapi_extra=CSV_RESPONSE, summary="Companies sourcing from a facility")
 def list_relationships(request, params: Query[ListParams], facility_id: int = FacilityId):
     """Buyers, most recent first, each period as its source reports it."""
-    profile = _profile(facility_id, request)
     reader = Reader.of(request)
-    rows = _readable(_relationships(profile), reader)
+    profile = _profile(facility_id, reader)
+    rows = _relationships(profile)
     if params.format == "csv":
         columns = ["facility_id", "company_id", "company_name", "company_kind", "kind",
                    "year_start", "year_end", "citation"]
@@ -414,9 +405,9 @@ def list_relationships(request, params: Query[ListParams], facility_id: int = Fa
             openapi_extra=CSV_RESPONSE, summary="A facility's datapoints")
 def list_datapoints(request, params: Query[ListParams], facility_id: int = FacilityId):
     """Every value known about the facility, by topic and metric, newest first."""
-    profile = _profile(facility_id, request)
     reader = Reader.of(request)
-    rows = _readable(_datapoints(profile), reader)
+    profile = _profile(facility_id, reader)
+    rows = _datapoints(profile)
     if params.format == "csv":
         columns = ["facility_id", "metric_code", "metric_name", "metric_topic", "metric_unit",
                    "year", "period_start", "period_end", "value_number", "value_text",
