@@ -314,14 +314,13 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def over_rate(scope: str, key: str, rate: str) -> bool:
     """Count one request of ``key`` (e.g. an address) in ``scope`` and say whether it is
-    over ``rate`` in the current window. Counts live in Django's cache (per process with
-    the default in-memory cache)."""
+    over ``rate`` in the last window (a sliding window: no burst of twice the rate across a
+    window's edge). The times live in Django's cache (per process with the default
+    in-memory cache)."""
     allowed, seconds = parse_rate(rate)
-    name = f"shopfloor-rate:{scope}:{key}:{int(time.time() // seconds)}"
-    cache.add(name, 0, seconds)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # evicted between add and incr
-        cache.set(name, 1, seconds)
-        count = 1
-    return count > allowed
+    name = f"shopfloor-rate:{scope}:{key}"
+    now = time.time()
+    recent = [t for t in cache.get(name, []) if t > now - seconds]
+    recent.append(now)
+    cache.set(name, recent[-(allowed + 1):], seconds)
+    return len(recent) > allowed
