@@ -154,3 +154,136 @@ class UserSessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# -- the union workspace: staff read it here (each change page is audited, like the pages);
+# files are linked through the permission-checked view, never by a storage URL.
+
+
+class _AuditedEvidenceAdmin(admin.ModelAdmin):
+    list_select_related = ["organisation", "facility"]
+    raw_id_fields = ["facility", "created_by"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from shopfloor import audit
+
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            audit.record("evidence.read", request=request, obj=obj,
+                         organisation=obj.organisation_id, via="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class _EventInline(admin.TabularInline):
+    model = m.IssueEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "on", "note", "meeting", "recorded_by",
+                       "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # steps are added through the workflow, which checks its rules
+
+
+@admin.register(m.MonitoringIssue)
+class MonitoringIssueAdmin(_AuditedEvidenceAdmin):
+    list_display = ["title", "topic", "status", "status_on", "facility", "organisation"]
+    list_filter = ["status", "topic", "is_demo"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "status_on"]  # changed only by the workflow
+    inlines = [_EventInline]
+
+
+@admin.register(m.IssueEvent)
+class IssueEventAdmin(admin.ModelAdmin):
+    list_display = ["issue", "from_status", "to_status", "on"]
+    raw_id_fields = ["issue", "meeting", "recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # append-only
+
+
+@admin.register(m.PiccMeeting)
+class PiccMeetingAdmin(_AuditedEvidenceAdmin):
+    list_display = ["scheduled_for", "status", "facility", "organisation"]
+    list_filter = ["status"]
+
+
+@admin.register(m.Promise)
+class PromiseAdmin(admin.ModelAdmin):
+    list_display = ["text", "by", "due_on", "outcome"]
+    list_filter = ["outcome", "by"]
+    raw_id_fields = ["meeting", "issue"]
+
+
+@admin.register(m.Case)
+class CaseAdmin(_AuditedEvidenceAdmin):
+    list_display = ["title", "kind", "status", "opened_on", "facility", "organisation"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["facility", "created_by", "issue"]
+
+
+@admin.register(m.CaseWorker)
+class CaseWorkerAdmin(admin.ModelAdmin):
+    list_display = ["case", "union_role", "sex", "dismissed_on"]
+    raw_id_fields = ["case"]
+    exclude = ["name"]  # names stay in the union's workspace
+
+
+@admin.register(m.CaseEscalation)
+class CaseEscalationAdmin(admin.ModelAdmin):
+    list_display = ["case", "body", "on", "reference"]
+    raw_id_fields = ["case", "company"]
+
+
+@admin.register(m.CaseOutcome)
+class CaseOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "workers", "amount", "currency", "on",
+                    "confirmed_by_worker_on"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(m.MembershipCount)
+class MembershipCountAdmin(_AuditedEvidenceAdmin):
+    list_display = ["counted_on", "members_female", "members_male", "dues_payers", "facility",
+                    "organisation"]
+
+
+@admin.register(m.CollectiveAgreement)
+class CollectiveAgreementAdmin(_AuditedEvidenceAdmin):
+    list_display = ["title", "signed_on", "expires_on", "facility", "organisation"]
+    raw_id_fields = ["facility", "created_by", "document"]
+
+
+@admin.register(m.NssfCount)
+class NssfCountAdmin(_AuditedEvidenceAdmin):
+    list_display = ["counted_on", "enrolled_female", "enrolled_male", "facility"]
+
+
+@admin.register(m.HeatReading)
+class HeatReadingAdmin(_AuditedEvidenceAdmin):
+    list_display = ["taken_at", "place", "temperature_c", "humidity_pct", "facility"]
+
+
+@admin.register(m.EvidenceFile)
+class EvidenceFileAdmin(_AuditedEvidenceAdmin):
+    list_display = ["pk", "kind", "caption", "size", "created_at", "facility", "organisation"]
+    list_filter = ["kind"]
+    exclude = ["original", "shared", "thumbnail", "original_name"]
+    readonly_fields = ["kind", "content_type", "size", "sha256", "shared_sha256",
+                       "removed_metadata", "taken_at", "files"]
+
+    @admin.display(description="files")
+    def files(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">shared copy</a> · <a href="{}">original</a>',
+                           reverse("web:evidence_file", args=[obj.pk, "shared"]),
+                           reverse("web:evidence_file", args=[obj.pk, "original"]))
+
+
+@admin.register(m.EvidenceAttachment)
+class EvidenceAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["file", "stage", "issue", "case", "meeting", "attached_at"]
+    raw_id_fields = ["file", "issue", "case", "meeting", "attached_by"]

@@ -10,3 +10,4 @@ class ShopfloorConfig(AppConfig):
         import shopfloor.audit  # noqa: F401  (connects the audit-log receivers)
         import shopfloor.search  # noqa: F401  (keeps facilities' search keys up to date)
         from shopfloor import provenance  # noqa: F401  (connects the source-deletion signal)
+        from shopfloor.evidence import vault  # noqa: F401  (deletes stored files with their row)

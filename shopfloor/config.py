@@ -93,6 +93,20 @@ class Settings(BaseSettings):
         "Set the TLS proxy's body limit (nginx client_max_body_size) to the same value.",
     )
 
+    EVIDENCE_MAX_MB: int = Field(
+        50, ge=1,
+        description="Largest evidence file (photo, video, audio, PDF) a union can upload, in "
+        "megabytes. At most UPLOAD_MAX_MB.",
+    )
+
+    # -- the union workspace ---------------------------------------------------------------
+    HEAT_INDEX_ALERT_C: float = Field(
+        32.2, ge=20, le=60,
+        description="Heat index (°C, how hot it feels) from which a workstation reading is "
+        "flagged. Default 32.2 °C (90 °F): the US National Weather Service's 'extreme "
+        "caution' level, where heat cramps and exhaustion are possible with work.",
+    )
+
     # -- authentication --------------------------------------------------------------------
     LOGIN_FAILURE_LIMIT: int = Field(
         5, ge=1, le=20,
@@ -189,6 +203,8 @@ class Settings(BaseSettings):
             raise ValueError("SESSION_IDLE_MINUTES is longer than SESSION_MAX_HOURS.")
         if self.UPLOAD_MAX_MB > self.IMPORT_MAX_MB:
             raise ValueError("UPLOAD_MAX_MB is larger than IMPORT_MAX_MB.")
+        if self.EVIDENCE_MAX_MB > self.UPLOAD_MAX_MB:
+            raise ValueError("EVIDENCE_MAX_MB is larger than UPLOAD_MAX_MB.")
         return self
 
     @model_validator(mode="after")

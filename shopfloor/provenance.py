@@ -73,6 +73,18 @@ def _remember_touched_entities(sender, instance: Source, **kwargs) -> None:
     instance._shopfloor_touched = (facility_ids, company_ids)
 
 
+def _has_union_evidence():
+    """Whether a union recorded anything at the facility (such a facility is never deleted
+    with a source: the union's evidence keeps it)."""
+    from shopfloor.models.workspace import WorkspaceRecord
+
+    found = None
+    for model in WorkspaceRecord.__subclasses__():
+        exists = Exists(model.objects.filter(facility=OuterRef("pk")))
+        found = exists if found is None else found | exists
+    return found
+
+
 @receiver(post_delete, sender=Source)
 def _clean_up_after_source(sender, instance: Source, **kwargs) -> None:
     facility_ids, company_ids = getattr(instance, "_shopfloor_touched", (set(), set()))
@@ -82,7 +94,8 @@ def _clean_up_after_source(sender, instance: Source, **kwargs) -> None:
         _described=Exists(FacilityRecord.objects.filter(facility=OuterRef("pk"))),
         _has_facts=Exists(Relationship.objects.filter(facility=OuterRef("pk")))
         | Exists(Datapoint.objects.filter(facility=OuterRef("pk")))
-        | Exists(Assessment.objects.filter(facility=OuterRef("pk"))),
+        | Exists(Assessment.objects.filter(facility=OuterRef("pk")))
+        | _has_union_evidence(),
     )
     undescribed = facilities.filter(_described=False)
     report.facilities_flagged = undescribed.filter(_has_facts=True).update(provenance_lost=True)

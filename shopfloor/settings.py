@@ -214,6 +214,9 @@ MATCH_REVIEW_THRESHOLD = _env.MATCH_REVIEW_THRESHOLD
 IMPORT_MAX_BYTES = _env.IMPORT_MAX_MB * 1024 * 1024
 #: The largest request body (files included); the AccountMiddleware answers 413 above it.
 UPLOAD_MAX_BYTES = _env.UPLOAD_MAX_MB * 1024 * 1024
+#: The largest evidence file (shopfloor.evidence.vault refuses larger ones, with a message).
+EVIDENCE_MAX_BYTES = _env.EVIDENCE_MAX_MB * 1024 * 1024
+HEAT_INDEX_ALERT_C = _env.HEAT_INDEX_ALERT_C
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields, not files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

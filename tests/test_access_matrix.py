@@ -44,6 +44,8 @@ EVERYONE = {role: OK for role in ROLES}
 SIGNED_IN = _only("member", "union_rep", "brand_viewer", "researcher", "admin", "staff")
 UNION_A = _only("member", "union_rep", "researcher", "admin", "staff")
 POST_ONLY = {role: NO_GET for role in ROLES}
+WORKSPACE_READERS = _only("union_rep", "researcher", "admin", "staff")
+WORKSPACE_WRITERS = _only("union_rep", "staff")
 
 #: URL name → [(case, path kwargs from the dataset, expected class per role)]
 EXPECTED = {
@@ -87,6 +89,39 @@ EXPECTED = {
     "web:watchlists": [("", lambda d: {}, SIGNED_IN)],
     "web:watchlist": [("union A's", lambda d: {"pk": d.own_wl.pk}, UNION_A),
                       ("other org's", lambda d: {"pk": d.other_wl.pk}, _only("staff"))],
+    # the union workspace: union A's own people (its rep at factory A) and its federation
+    # read; the rep writes; brand viewers and plain members never reach a record
+    "web:workspace": [("", lambda d: {}, SIGNED_IN)],
+    "web:workspace_factory": [("union A at A", lambda d: {"org_pk": d.union.pk, "fac_pk": d.a.pk},
+                               WORKSPACE_READERS),
+                              ("union A at B", lambda d: {"org_pk": d.union.pk, "fac_pk": d.b.pk},
+                               _only("researcher", "admin", "staff"))],
+    "web:issue_new": [("", lambda d: {"org_pk": d.union.pk, "fac_pk": d.a.pk},
+                       WORKSPACE_WRITERS)],
+    "web:meeting_new": [("", lambda d: {"org_pk": d.union.pk, "fac_pk": d.a.pk},
+                         WORKSPACE_WRITERS)],
+    "web:case_new": [("", lambda d: {"org_pk": d.union.pk, "fac_pk": d.a.pk},
+                      WORKSPACE_WRITERS)],
+    "web:organising": [("", lambda d: {"org_pk": d.union.pk, "fac_pk": d.a.pk},
+                        WORKSPACE_READERS)],
+    "web:heat": [("", lambda d: {"org_pk": d.union.pk, "fac_pk": d.a.pk}, WORKSPACE_READERS)],
+    "web:issue": [("", lambda d: {"pk": d.issue.pk}, WORKSPACE_READERS)],
+    "web:issue_step": [("", lambda d: {"pk": d.issue.pk}, POST_ONLY)],
+    "web:issue_attach": [("", lambda d: {"pk": d.issue.pk}, POST_ONLY)],
+    "web:meeting": [("", lambda d: {"pk": d.meeting.pk}, WORKSPACE_READERS)],
+    "web:meeting_record": [("", lambda d: {"pk": d.meeting.pk}, POST_ONLY)],
+    "web:promise_add": [("", lambda d: {"pk": d.meeting.pk}, POST_ONLY)],
+    "web:promise_close": [("", lambda d: {"pk": d.promise.pk}, POST_ONLY)],
+    "web:case": [("", lambda d: {"pk": d.case.pk}, WORKSPACE_READERS)],
+    "web:case_update": [("", lambda d: {"pk": d.case.pk, "part": "outcome"}, POST_ONLY)],
+    "web:outcome_confirm": [("", lambda d: {"pk": d.outcome.pk}, POST_ONLY)],
+    "web:evidence_file": [
+        ("thumbnail", lambda d: {"pk": d.photo.pk, "variant": "thumbnail"}, WORKSPACE_READERS),
+        ("shared", lambda d: {"pk": d.photo.pk, "variant": "shared"}, WORKSPACE_READERS),
+        # the original keeps its GPS: the owning union's admins and researchers only (the
+        # federation's read the copies)
+        ("original", lambda d: {"pk": d.photo.pk, "variant": "original"}, _only("staff")),
+    ],
     "web:watchlist_export": [
         ("union A's", lambda d: {"pk": d.own_wl.pk, "fmt": "csv"},
          _only("union_rep", "researcher", "admin", "staff")),  # members read, not download
@@ -157,7 +192,7 @@ def _api_operations() -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def d():
+def d(vault_root):
     d = SimpleNamespace()
     d.fed = Organisation.objects.create(name="Fed", kind="federation")
     d.union = Organisation.objects.create(name="Union A", kind="factory_union", parent=d.fed)
@@ -187,6 +222,24 @@ def d():
     d.own_wl = Watchlist.objects.create(name="Ours", organisation=d.union, source=d.union_list)
     d.other_wl = Watchlist.objects.create(name="Theirs", organisation=d.other,
                                           source=d.other_list)
+
+    from datetime import date
+
+    from shopfloor.evidence import cases, meetings, vault, workflow
+    from tests.evidence.files import jpeg_with_gps
+
+    d.issue = workflow.create_issue(d.union, d.a, by=None, found_on=date(2025, 1, 2),
+                                    title="No fans", topic="heat_stress")
+    d.meeting = meetings.schedule(d.union, d.a, first=date(2025, 2, 1), by=None)[0]
+    d.promise = meetings.add_promise(d.meeting, text="Fans", due_on=date(2025, 3, 1))
+    d.case = cases.create_case(d.union, d.a, by=None, kind="dismissal", title="Fired",
+                               opened_on=date(2025, 1, 5))
+    d.outcome = cases.record_outcome(d.case, kind="reinstatement", workers=1,
+                                     on=date(2025, 2, 1))
+    import io
+
+    d.photo, _ = vault.add_file(d.union, d.a, io.BytesIO(jpeg_with_gps()), by=None)
+    vault.attach(d.photo, issue=d.issue, by=None)
 
     def user(name, org=None, role=None, **kw):
         u = User.objects.create_user(name, password="pw", **kw)

@@ -74,6 +74,9 @@ def _snapshot() -> dict:
 
 
 def _wipe() -> None:
+    from shopfloor.demo.workspace import clear_demo_workspace
+
+    clear_demo_workspace()
     Finding.objects.all().delete()
     Source.objects.all().delete()
     for model in (Facility, Company, Organisation, Criterion, Metric):

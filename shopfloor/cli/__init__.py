@@ -119,6 +119,7 @@ from shopfloor.cli import (  # noqa: E402,F401
     review,
     search,
     tokens,
+    vault,
     watchlists,
 )
 

@@ -220,6 +220,10 @@ class _Builder:
         self._unions_and_memberships()
         self._step("matching_history")
         self._matching_history()
+        from shopfloor.demo.workspace import WorkspaceBuilder
+
+        workspace = WorkspaceBuilder(self.seed, self.union_orgs, self.users["unionrep"],
+                                     self.brands).run()
         self._audit_and_sessions()
         from shopfloor.api.tokens import create_token  # a token whose secret nobody is shown
 
@@ -232,6 +236,7 @@ class _Builder:
             relationships=self.created["relationships"], datapoints=len(self.datapoints),
             assessments=self.created["assessments"], findings=self.created["findings"],
             organisations=self.created["organisations"], users=len(DEMO_LOGINS),
+            **workspace,
         )
 
     def _organisations_and_users(self) -> None:
@@ -853,7 +858,10 @@ def clear_demo() -> None:
     """Delete the demo data: its sources and every fact that came from them, and the demo
     organisations. Facilities and companies go with their last source (see
     :mod:`shopfloor.provenance`); metrics, criteria still used elsewhere and users stay."""
+    from shopfloor.demo.workspace import clear_demo_workspace
+
     with transaction.atomic():
+        clear_demo_workspace()
         Finding.objects.filter(source__is_demo=True).delete()
         Source.objects.filter(is_demo=True).delete()
         Organisation.objects.filter(is_demo=True).delete()

@@ -85,7 +85,17 @@ class _SignInView(auth_views.LoginView):
 
 
 login = _SignInView.as_view()
-logout = auth_views.LogoutView.as_view(next_page="web:home")
+class _SignOutView(auth_views.LogoutView):
+    """Sign out, and tell the browser to forget what this site stored on the device
+    (drafts of workspace forms, see :mod:`shopfloor.web.drafts`)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+logout = _SignOutView.as_view(next_page="web:home")
 
 
 def locked_out(request, response=None, credentials=None) -> HttpResponse:

@@ -1,7 +1,18 @@
 from django.urls import path
 
-from shopfloor.web import accounts, brands, charts, review, views
+from shopfloor.web import (
+    accounts,
+    brands,
+    cases,
+    charts,
+    issues,
+    meetings,
+    review,
+    views,
+    workspace,
+)
 from shopfloor.web import audit as audit_views
+from shopfloor.web import vault as vault_views
 
 app_name = "web"
 urlpatterns = [
@@ -30,4 +41,27 @@ urlpatterns = [
     path("watchlists/<int:pk>/", review.watchlist_detail, name="watchlist"),
     path("watchlists/<int:pk>/export.<str:fmt>", review.watchlist_export,
          name="watchlist_export"),
+    # the union workspace
+    path("workspace/", workspace.index, name="workspace"),
+    path("workspace/<int:org_pk>/<int:fac_pk>/", workspace.factory, name="workspace_factory"),
+    path("workspace/<int:org_pk>/<int:fac_pk>/issues/new/", workspace.new_issue,
+         name="issue_new"),
+    path("workspace/<int:org_pk>/<int:fac_pk>/meetings/new/", workspace.new_meeting,
+         name="meeting_new"),
+    path("workspace/<int:org_pk>/<int:fac_pk>/cases/new/", workspace.new_case,
+         name="case_new"),
+    path("workspace/<int:org_pk>/<int:fac_pk>/organising/", workspace.organising,
+         name="organising"),
+    path("workspace/<int:org_pk>/<int:fac_pk>/heat/", workspace.heat, name="heat"),
+    path("issues/<int:pk>/", issues.issue_detail, name="issue"),
+    path("issues/<int:pk>/step/", issues.issue_step, name="issue_step"),
+    path("issues/<int:pk>/attach/", issues.issue_attach, name="issue_attach"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/record/", meetings.meeting_record, name="meeting_record"),
+    path("meetings/<int:pk>/promises/", meetings.promise_add, name="promise_add"),
+    path("promises/<int:pk>/close/", meetings.promise_close, name="promise_close"),
+    path("cases/<int:pk>/", cases.case_detail, name="case"),
+    path("cases/<int:pk>/<slug:part>/", cases.case_update, name="case_update"),
+    path("outcomes/<int:pk>/confirm/", cases.outcome_confirm, name="outcome_confirm"),
+    path("evidence/<int:pk>/<slug:variant>", vault_views.evidence_file, name="evidence_file"),
 ]

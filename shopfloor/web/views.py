@@ -69,7 +69,22 @@ def facility_detail(request, pk: int):
     return render(request, "shopfloor/facility.html", {
         "facility": facility,
         "profile": facility_profile(facility, user=request.user),
+        **_union_evidence(request.user, facility),
     })
+
+
+def _union_evidence(user, facility) -> dict:
+    """What the factory page shows of union evidence: suppressed aggregates to those who
+    may see them (brand viewers of a buyer, members, the unions), and links to the
+    workspaces the reader works in. Nothing for the anonymous public."""
+    from shopfloor.access import can_read_workspace, can_see_workspace_aggregates
+    from shopfloor.evidence.aggregates import facility_aggregates
+
+    if not can_see_workspace_aggregates(user, facility):
+        return {}
+    unions = [org for org in facility.organisations.all()
+              if can_read_workspace(user, org, facility)]
+    return {"union_aggregates": facility_aggregates(facility), "workspaces": unions}
 
 
 def source_detail(request, pk: int):

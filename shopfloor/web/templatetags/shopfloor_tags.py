@@ -123,3 +123,12 @@ def source_link(source, label=None):
         '<a class="src" href="{}" title="{}">{}</a>',
         reverse("web:source", args=[source.pk]), title, label,
     )
+
+
+@register.filter
+def metadata_labels(kinds) -> str:
+    """The kinds of metadata removed from an evidence file's copies, in the reader's
+    language, joined by commas."""
+    from shopfloor.evidence.media import METADATA_LABELS
+
+    return ", ".join(str(METADATA_LABELS.get(k, k)) for k in kinds or ())
