@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: demo test test-spark bench lint audit messages browser clean
+.PHONY: demo test test-spark bench lint audit messages browser pdftools clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ demo: $(VENV)/.base
 	DEBUG=true $(BIN)/shopfloor demo
 	DEBUG=true $(BIN)/shopfloor serve --addr $(ADDR)
 
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev browser pdftools
 	$(BIN)/pytest
 
 # The Spark engine's tests (CI runs them inside `make test` after installing the extra).
@@ -63,6 +63,15 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "warning: /usr/bin/chromium missing (apt-get install chromium); browser tests will be skipped"; fi; \
+	fi
+
+# Debian's poppler-utils (pdftotext, pdftoppm) for the tests that read PDFs back.
+pdftools:
+	@if ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null) \
+	      || echo "warning: could not install poppler-utils; PDF text tests will be skipped"; \
+	  else echo "warning: pdftotext missing (apt-get install poppler-utils); PDF text tests will be skipped"; fi; \
 	fi
 
 # Update the Khmer catalogue after changing UI strings, translate, then compile.

@@ -27,6 +27,15 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code}. {self.text}"
 
+    @property
+    def display_text(self) -> str:
+        """The criterion in Khmer when the reader reads Khmer and a translation exists."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("km") and self.text_km:
+            return self.text_km
+        return self.text
+
 
 class Assessment(models.Model):
     """One assessment visit or published cycle for one facility."""

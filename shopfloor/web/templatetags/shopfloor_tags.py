@@ -96,9 +96,7 @@ def metric_name(metric) -> str:
 @register.filter
 def criterion_text(criterion) -> str:
     """The criterion in Khmer when the page is in Khmer and a translation exists."""
-    if (get_language() or "").startswith("km") and criterion.text_km:
-        return criterion.text_km
-    return criterion.text
+    return criterion.display_text
 
 
 @register.filter
