@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from shopfloor.demo.load import LAST_YEAR
 from shopfloor.evidence import cases as case_lib
 from shopfloor.evidence import meetings, vault, workflow
 from shopfloor.evidence.meetings import add_months
@@ -32,7 +33,6 @@ from shopfloor.models import (
     PiccMeeting,
 )
 
-S = "documented raised responded in_remediation resolved partly_resolved unresolved escalated"
 #: A fictional spot in Phnom Penh put in the demo photos' EXIF (removed from every copy).
 DEMO_GPS = {1: "N", 2: (11.0, 32.0, 41.0), 3: "E", 4: (104.0, 50.0, 22.0)}
 
@@ -243,7 +243,9 @@ class WorkspaceBuilder:
     # -- cases, organising, heat -------------------------------------------------------
     def _cases(self, union, facility, by, held: list[dt.date]) -> None:
         tulpwear = next((b.obj for b in self.brands if b.name == "Tulpwear"), None)
-        start = held[0] + dt.timedelta(days=10)
+        # the union-busting case happened in the last year the demo's buyers' lists cover,
+        # so a leverage pack for it names the brands sourcing from the factory then
+        start = min(dt.date(LAST_YEAR, 3, 4), held[0])
         busting = case_lib.create_case(
             union, facility, by=by, kind="union_busting", is_demo=True,
             title="Union president and vice-president dismissed",
