@@ -11,3 +11,6 @@ class ShopfloorConfig(AppConfig):
         import shopfloor.search  # noqa: F401  (keeps facilities' search keys up to date)
         from shopfloor import provenance  # noqa: F401  (connects the source-deletion signal)
         from shopfloor.evidence import vault  # noqa: F401  (deletes stored files with their row)
+        from shopfloor.surveys import rules
+
+        rules.register()  # survey results feed the discrepancy finder

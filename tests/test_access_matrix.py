@@ -122,6 +122,17 @@ EXPECTED = {
         # federation's read the copies)
         ("original", lambda d: {"pk": d.photo.pk, "variant": "original"}, _only("staff")),
     ],
+    # surveys: the union's form and results for its people; a brand viewer of a buyer of
+    # factory A sees the (suppressed) results at A, never a submission
+    "web:surveys": [("", lambda d: {}, SIGNED_IN)],
+    "web:survey": [("", lambda d: {"pk": d.survey.pk}, WORKSPACE_READERS)],
+    "web:survey_results": [("at A", lambda d: {"pk": d.survey.pk, "facility_pk": d.a.pk},
+                            _only("member", "union_rep", "brand_viewer", "researcher",
+                                  "admin", "staff"))],
+    "web:survey_chart": [("at A", lambda d: {"pk": d.survey.pk, "facility_pk": d.a.pk,
+                                             "question_pk": d.survey_question.pk},
+                          _only("member", "union_rep", "brand_viewer", "researcher",
+                                "admin", "staff"))],
     "web:watchlist_export": [
         ("union A's", lambda d: {"pk": d.own_wl.pk, "fmt": "csv"},
          _only("union_rep", "researcher", "admin", "staff")),  # members read, not download
@@ -241,6 +252,8 @@ def d(vault_root):
     d.photo, _ = vault.add_file(d.union, d.a, io.BytesIO(jpeg_with_gps()), by=None)
     vault.attach(d.photo, issue=d.issue, by=None)
 
+    d.survey, d.survey_question = _survey(d)
+
     def user(name, org=None, role=None, **kw):
         u = User.objects.create_user(name, password="pw", **kw)
         m = Membership.objects.create(user=u, organisation=org, role=role) if org else None
@@ -256,6 +269,28 @@ def d(vault_root):
     d.users["staff"], _ = user("staff", is_staff=True, is_superuser=True)
     d.users["disabled"], _ = user("disabled", d.union, "admin")
     return d
+
+
+def _survey(d):
+    """A worker survey of union A with 12 answers at factory A (enough to draw a chart)."""
+    import tempfile
+    from pathlib import Path
+
+    from shopfloor.sources import SourceInfo, run_import
+    from tests.surveys import fixtures as fx
+
+    d.a.os_id = "KH2019001AAAAA0"
+    d.a.save()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = fx.xlsform(Path(tmp) / "form.xlsx", factories=[(d.a.os_id, "Factory A")])
+        run_import("xlsform", path, info=SourceInfo(organisation=d.union))
+        rows = [fx.submission(i, {"factory": d.a.os_id, "sex": "female",
+                                  "wages/paid_minimum": "yes" if i % 2 else "no"})
+                for i in range(1, 13)]
+        run_import("kobo", fx.kobo_csv(rows, Path(tmp) / "k.csv"),
+                   info=SourceInfo(organisation=d.union), form="test_survey")
+    form = d.union.survey_forms.get()
+    return form, form.latest_version.questions.get(path="wages/paid_minimum")
 
 
 def _client(d, role) -> Client:

@@ -15,6 +15,13 @@ from shopfloor.models.metrics import Datapoint, Metric
 from shopfloor.models.organisations import Membership, Organisation
 from shopfloor.models.organising import CollectiveAgreement, MembershipCount, NssfCount
 from shopfloor.models.sources import Source
+from shopfloor.models.surveys import (
+    Submission,
+    SubmissionText,
+    SurveyForm,
+    SurveyFormVersion,
+    SurveyQuestion,
+)
 from shopfloor.models.vault import EvidenceAttachment, EvidenceFile
 
 __all__ = [
@@ -47,6 +54,11 @@ __all__ = [
     "Promise",
     "Relationship",
     "Source",
+    "Submission",
+    "SubmissionText",
+    "SurveyForm",
+    "SurveyFormVersion",
+    "SurveyQuestion",
     "UserSession",
     "Watchlist",
 ]

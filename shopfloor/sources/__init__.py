@@ -26,6 +26,9 @@ BUILTIN = {
     "ituc": "shopfloor.sources.ituc:ITUCImporter",
     "min-wage": "shopfloor.sources.min_wage:MinimumWageImporter",
     "facility-list": "shopfloor.sources.facility_list:FacilityListImporter",
+    "xlsform": "shopfloor.sources.xlsform:XLSFormImporter",
+    "kobo": "shopfloor.sources.kobo:KoboImporter",
+    "odk": "shopfloor.sources.odk:ODKImporter",
 }
 
 

@@ -12,6 +12,7 @@ from shopfloor.web import (
     workspace,
 )
 from shopfloor.web import audit as audit_views
+from shopfloor.web import surveys as survey_views
 from shopfloor.web import vault as vault_views
 
 app_name = "web"
@@ -64,4 +65,11 @@ urlpatterns = [
     path("cases/<int:pk>/<slug:part>/", cases.case_update, name="case_update"),
     path("outcomes/<int:pk>/confirm/", cases.outcome_confirm, name="outcome_confirm"),
     path("evidence/<int:pk>/<slug:variant>", vault_views.evidence_file, name="evidence_file"),
+    # surveys
+    path("surveys/", survey_views.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", survey_views.survey_detail, name="survey"),
+    path("surveys/<int:pk>/results/<int:facility_pk>/", survey_views.survey_results_page,
+         name="survey_results"),
+    path("surveys/<int:pk>/results/<int:facility_pk>/charts/<int:question_pk>.svg",
+         survey_views.survey_chart, name="survey_chart"),
 ]

@@ -14,3 +14,9 @@ register = template.Library()
 def small_cell(result, key):
     """One count of a :class:`shopfloor.privacy.Suppressed` line, as HTML."""
     return cell_html(result, key)
+
+
+@register.filter
+def table_row(table, row):
+    """One row of a :class:`shopfloor.privacy.SuppressedTable` as a suppressed line."""
+    return table.row(row)

@@ -130,3 +130,16 @@ def metadata_labels(kinds) -> str:
     from shopfloor.evidence.media import METADATA_LABELS
 
     return ", ".join(str(METADATA_LABELS.get(k, k)) for k in kinds or ())
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (``None`` when missing)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def in_language(labels: dict, language: str) -> str:
+    """A form label in ``language`` (``{"en": ..., "km": ...}``), else English, else any."""
+    labels = labels or {}
+    return labels.get(language) or labels.get("en") or next(iter(labels.values()), "")
