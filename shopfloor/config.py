@@ -107,6 +107,24 @@ class Settings(BaseSettings):
         "caution' level, where heat cramps and exhaustion are possible with work.",
     )
 
+    # -- survey servers (optional) ---------------------------------------------------------
+    KOBO_SERVER_URL: str = Field(
+        "https://kf.kobotoolbox.org",
+        description="The KoboToolbox server `shopfloor survey pull kobo` reads (HTTPS; "
+        "https://eu.kobotoolbox.org for the EU server).",
+    )
+    KOBO_API_TOKEN: str = Field(
+        "", description="A KoboToolbox API token (account settings → API key). Keep it out "
+        "of the repository: environment or .env only.",
+    )
+    ODK_CENTRAL_URL: str = Field(
+        "", description="The ODK Central server `shopfloor survey pull odk` reads, e.g. "
+        "https://central.example.org (empty: not configured).",
+    )
+    ODK_CENTRAL_USERNAME: str = Field("", description="An ODK Central web user's e-mail.")
+    ODK_CENTRAL_PASSWORD: str = Field("", description="That user's password (environment "
+                                      "or .env only).")
+
     # -- authentication --------------------------------------------------------------------
     LOGIN_FAILURE_LIMIT: int = Field(
         5, ge=1, le=20,

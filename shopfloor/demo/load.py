@@ -224,6 +224,7 @@ class _Builder:
 
         workspace = WorkspaceBuilder(self.seed, self.union_orgs, self.users["unionrep"],
                                      self.brands).run()
+        workspace.update(self._surveys())
         self._audit_and_sessions()
         from shopfloor.api.tokens import create_token  # a token whose secret nobody is shown
 
@@ -762,6 +763,7 @@ class _Builder:
             brand_orgs.append(Organisation.objects.create(
                 name=org_name, kind=Organisation.Kind.BRAND, company=brand.obj, is_demo=True))
         self.created["organisations"] += len(unions) + len(brand_orgs)
+        self.brand_orgs = brand_orgs
         R = Membership.Role
         for user, org, role in ((self.users["admin"], fed_a, R.ADMIN),
                                 (self.users["researcher"], fed_a, R.RESEARCHER),
@@ -830,6 +832,18 @@ class _Builder:
         MatchDecision.objects.bulk_create(decisions.values(), ignore_conflicts=True)
         Watchlist.objects.create(name="Mekong federation factories", organisation=self.src_list_a
                                  .organisation, source=self.src_list_a, created_by=researcher)
+
+    def _surveys(self) -> dict:
+        """The shipped worker survey at the rep's first factory, and the shipped supplier
+        questionnaire answered by the first brand's suppliers (see demo/surveys.py)."""
+        from shopfloor.demo.surveys import build_surveys
+
+        brand_org = self.brand_orgs[0]
+        suppliers = list(Facility.objects.filter(
+            relationships__subject=brand_org.company, relationships__kind="sources_from"
+        ).distinct().order_by("pk"))
+        return build_surveys(self.seed, self.union_orgs[0],
+                             [f.obj for f in self.rep_pair], brand_org, suppliers)
 
     def _audit_and_sessions(self) -> None:
         """A sign-in of the union rep from a phone (so "where you are signed in" shows

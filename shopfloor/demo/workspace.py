@@ -341,7 +341,8 @@ DEMO_MODELS = (EvidenceFile, CollectiveAgreement, NssfCount, MembershipCount, He
 
 def clear_demo_workspace() -> None:
     """Delete the demo's workspace records (files from storage too)."""
-    from shopfloor.models import Case
+    from shopfloor.models import Case, Submission, SurveyForm
 
-    for model in (*DEMO_MODELS, Case, PiccMeeting, MonitoringIssue):
+    for model in (*DEMO_MODELS, Submission, Case, PiccMeeting, MonitoringIssue):
         model.objects.filter(is_demo=True).delete()
+    SurveyForm.objects.filter(is_demo=True).delete()

@@ -6,7 +6,7 @@ belongs to the organisation that runs it.
     shopfloor import xlsform shopfloor/surveys/forms/fair_work_monitor.xlsx \\
         --organisation "Our union"
     shopfloor import xlsform shopfloor/surveys/forms/amplify_supplier_foa.xlsx \\
-        --organisation "Tulpwear sourcing & CSR team" --option kind=supplier
+        --organisation "Tulpwear sourcing & CSR team" --option form_kind=supplier
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ class XLSFormImporter(Importer):
         organisation = self.info.organisation
         if organisation is None:
             raise ImportFailed("say whose form this is: --organisation NAME")
-        kind = self.options.get("kind", SurveyForm.Kind.WORKER)
+        kind = self.options.get("form_kind", SurveyForm.Kind.WORKER)
         if kind not in SurveyForm.Kind.values:
-            raise ImportFailed(f"option kind: {kind!r}; kinds: {', '.join(SurveyForm.Kind.values)}")
+            kinds = ", ".join(SurveyForm.Kind.values)
+            raise ImportFailed(f"option form_kind: {kind!r}; kinds: {kinds}")
         sha = file_sha256(path)
         report.rows_read = 1
         try:

@@ -173,17 +173,26 @@ def _check(parsed: ParsedForm, file_name: str) -> None:
     if len(facility) > 1:
         raise FormError(f"{file_name}: only one question may have shopfloor_facility=yes "
                         f"({', '.join(q['path'] for q in facility)})")
-    codes = set(Criterion.objects.filter(programme="BFC").values_list("code", flat=True))
     for q in parsed.questions:
-        for code in q["criteria"].split():
-            if codes and code not in codes:
-                raise FormError(f"{file_name}: {q['path']}: shopfloor_criterion {code!r} is not "
-                                f"a BFC critical issue ({', '.join(sorted(codes, key=int))})")
         names = {c["name"] for c in q["choices"]}
         for choice in q["violation"].split():
             if choice not in names:
                 raise FormError(f"{file_name}: {q['path']}: shopfloor_violation {choice!r} is "
                                 f"not one of its choices ({', '.join(sorted(names))})")
+
+
+def _check_criteria(parsed: ParsedForm, file_name: str) -> None:
+    """Criterion codes must be BFC critical issues Shopfloor knows (when it knows any)."""
+    codes = set(Criterion.objects.filter(programme="BFC").values_list("code", flat=True))
+    for q in parsed.questions:
+        for code in q["criteria"].split():
+            if codes and code not in codes:
+                raise FormError(f"{file_name}: {q['path']}: shopfloor_criterion {code!r} is not "
+                                f"a BFC critical issue ({', '.join(sorted(codes, key=_num))})")
+
+
+def _num(code: str):
+    return (0, int(code)) if code.isdigit() else (1, code)
 
 
 def import_xlsform(data: bytes, organisation, *, source: Source, kind: str = "worker",
@@ -193,6 +202,7 @@ def import_xlsform(data: bytes, organisation, *, source: Source, kind: str = "wo
     same content is not kept twice (``created`` false); the same version number with other
     content is refused: bump ``version`` in the ``settings`` sheet."""
     parsed = parse_xlsform(data, file_name)
+    _check_criteria(parsed, file_name)
     sha = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         form, _ = SurveyForm.objects.get_or_create(
