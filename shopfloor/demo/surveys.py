@@ -31,8 +31,8 @@ COMMENTS = ["The fans on our line stop every afternoon.",
 
 def _source(organisation, title: str, file_name: str, day: dt.date) -> Source:
     return Source.objects.create(
-        publisher=f"{organisation.name} (fictional demo)", title=title, file_name=file_name, published_on=day,
-        retrieved_on=day, licence="CC0-1.0 (fictional demo)", importer="kobo",
+        publisher=f"{organisation.name} (fictional demo)", title=title, file_name=file_name,
+        published_on=day, retrieved_on=day, licence="CC0-1.0 (fictional demo)", importer="kobo",
         organisation=organisation, visibility=Source.Visibility.ORGANISATION, is_demo=True)
 
 
