@@ -287,3 +287,49 @@ class EvidenceFileAdmin(_AuditedEvidenceAdmin):
 class EvidenceAttachmentAdmin(admin.ModelAdmin):
     list_display = ["file", "stage", "issue", "case", "meeting", "attached_at"]
     raw_id_fields = ["file", "issue", "case", "meeting", "attached_by"]
+
+
+# -- surveys ------------------------------------------------------------------------------
+
+
+class _QuestionInline(admin.TabularInline):
+    model = m.SurveyQuestion
+    extra = 0
+    can_delete = False
+    fields = ["position", "path", "type", "criteria", "violation", "sensitive", "identifying"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # questions come from the XLSForm
+
+
+@admin.register(m.SurveyForm)
+class SurveyFormAdmin(admin.ModelAdmin):
+    list_display = ["title", "form_id", "kind", "organisation"]
+    list_filter = ["kind"]
+
+
+@admin.register(m.SurveyFormVersion)
+class SurveyFormVersionAdmin(admin.ModelAdmin):
+    list_display = ["form", "version", "imported_at"]
+    exclude = ["definition", "xform"]
+    inlines = [_QuestionInline]
+
+
+@admin.register(m.SurveyQuestion)
+class SurveyQuestionAdmin(admin.ModelAdmin):
+    list_display = ["path", "type", "version", "criteria", "sensitive", "identifying"]
+    list_filter = ["type", "sensitive", "identifying"]
+
+
+@admin.register(m.Submission)
+class SubmissionAdmin(_AuditedEvidenceAdmin):
+    list_display = ["instance_id", "form", "facility", "period_start", "period_end", "sex"]
+    raw_id_fields = ["facility", "created_by", "version", "source"]
+
+
+@admin.register(m.SubmissionText)
+class SubmissionTextAdmin(admin.ModelAdmin):
+    list_display = ["submission", "path"]
+    raw_id_fields = ["submission"]
+    exclude = ["text"]  # free text stays in the results page for the union's own people

@@ -82,9 +82,16 @@ def _union_evidence(user, facility) -> dict:
 
     if not can_see_workspace_aggregates(user, facility):
         return {}
+    from shopfloor.access import can_see_survey_results
+    from shopfloor.models import SurveyForm
+
     unions = [org for org in facility.organisations.all()
               if can_read_workspace(user, org, facility)]
-    return {"union_aggregates": facility_aggregates(facility), "workspaces": unions}
+    surveys = [form for form in SurveyForm.objects.filter(submissions__facility=facility)
+               .distinct().select_related("organisation")
+               if can_see_survey_results(user, form, facility)]
+    return {"union_aggregates": facility_aggregates(facility), "workspaces": unions,
+            "surveys": surveys}
 
 
 def source_detail(request, pk: int):

@@ -80,3 +80,11 @@ def test_the_questionnaire_in_khmer(ws, survey):
     html = client.get(reverse("web:survey", args=[survey.pk])).content.decode()
     assert "តើអ្នកទទួលបានយ៉ាងហោចណាស់ប្រាក់ឈ្នួលអប្បបរមាកាលពីខែមុនទេ?" in html
     assert "worker_name" not in html and "Your name" not in html  # identifying: not shown
+
+
+def test_the_factory_page_links_the_results_for_those_who_may_see_them(ws, survey):
+    url = reverse("web:facility", args=[ws.a.pk])
+    results = reverse("web:survey_results", args=[survey.pk, ws.a.pk])
+    assert results in _client(ws, "brand").get(url).content.decode()
+    assert results in _client(ws, "rep").get(url).content.decode()
+    assert results not in Client().get(url).content.decode()
