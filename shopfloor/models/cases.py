@@ -3,10 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shopfloor.models.workspace import WorkspaceRecord
+from shopfloor.models.workspace import WorkersAffected, WorkspaceRecord
 
 
-class Case(WorkspaceRecord):
+class Case(WorkersAffected, WorkspaceRecord):
     """One case the union takes up at one factory."""
 
     class Kind(models.TextChoices):
@@ -29,8 +29,6 @@ class Case(WorkspaceRecord):
     title = models.CharField(_("what happened, in a few words"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     opened_on = models.DateField(_("date it happened"))
-    workers_female = models.PositiveIntegerField(_("women affected"), null=True, blank=True)
-    workers_male = models.PositiveIntegerField(_("men affected"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -56,11 +54,6 @@ class Case(WorkspaceRecord):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def workers_total(self) -> int | None:
-        if self.workers_female is None and self.workers_male is None:
-            return None
-        return (self.workers_female or 0) + (self.workers_male or 0)
 
 
 class CaseWorker(models.Model):

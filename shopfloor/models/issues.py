@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shopfloor.models.workspace import WorkspaceRecord
+from shopfloor.models.workspace import WorkersAffected, WorkspaceRecord
 
 
 class IssueTopic(models.TextChoices):
@@ -48,7 +48,7 @@ class IssueStatus(models.TextChoices):
     ESCALATED = "escalated", _("escalated")
 
 
-class MonitoringIssue(WorkspaceRecord):
+class MonitoringIssue(WorkersAffected, WorkspaceRecord):
     """One problem at one factory, as the union documented it."""
 
     topic = models.CharField(_("topic"), max_length=30, choices=IssueTopic.choices)
@@ -59,8 +59,6 @@ class MonitoringIssue(WorkspaceRecord):
     )
     title = models.CharField(_("what is wrong, in a few words"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    workers_female = models.PositiveIntegerField(_("women affected"), null=True, blank=True)
-    workers_male = models.PositiveIntegerField(_("men affected"), null=True, blank=True)
     found_on = models.DateField(_("found on"))
     status = models.CharField(_("status"), max_length=20, choices=IssueStatus.choices,
                               default=IssueStatus.DOCUMENTED)
@@ -87,12 +85,6 @@ class MonitoringIssue(WorkspaceRecord):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def workers_total(self) -> int | None:
-        """Women plus men affected; ``None`` when neither is known."""
-        if self.workers_female is None and self.workers_male is None:
-            return None
-        return (self.workers_female or 0) + (self.workers_male or 0)
 
 
 class IssueEvent(models.Model):

@@ -51,3 +51,20 @@ class WorkspaceRecord(models.Model):
             "licence": "union's own evidence (not published)",
             "row": self.pk,
         }
+
+
+class WorkersAffected(models.Model):
+    """Abstract: how many women and men something affects (unknown stays empty, never 0)."""
+
+    workers_female = models.PositiveIntegerField(_("women affected"), null=True, blank=True)
+    workers_male = models.PositiveIntegerField(_("men affected"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def workers_total(self) -> int | None:
+        """Women plus men affected; ``None`` when neither is known."""
+        if self.workers_female is None and self.workers_male is None:
+            return None
+        return (self.workers_female or 0) + (self.workers_male or 0)

@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shopfloor import audit
 from shopfloor.access import can_read_original, can_write_record, workspace_q
 from shopfloor.evidence import cases as case_lib
 from shopfloor.models import Case, CaseOutcome
 from shopfloor.web import evidence_forms as forms
 from shopfloor.web.review import login_required
-from shopfloor.web.workspace import record_or_404, store_upload
+from shopfloor.web.workspace import read_record, store_upload, writable_record_or_404
 
 _FORMS = {"worker": forms.CaseWorkerForm, "escalation": forms.EscalationForm,
           "outcome": forms.OutcomeForm, "close": forms.CloseCaseForm,
@@ -38,9 +37,7 @@ def _page(request, case, bound=None, status=200):
 
 @login_required
 def case_detail(request, pk: int):
-    case = record_or_404(request, Case, pk)
-    audit.record("evidence.read", request=request, obj=case, organisation=case.organisation_id)
-    return _page(request, case)
+    return _page(request, read_record(request, Case, pk))
 
 
 def _save(request, case, name: str) -> str | None:
@@ -77,11 +74,9 @@ def _save(request, case, name: str) -> str | None:
 @require_POST
 def case_update(request, pk: int, part: str):
     """Add a worker, an escalation, an outcome or a file, or close the case."""
-    case = record_or_404(request, Case, pk)
     if part not in _FORMS:
         raise Http404
-    if not can_write_record(request.user, case):
-        raise PermissionDenied
+    case = writable_record_or_404(request, Case, pk)
     failed = _save(request, case, part)
     if failed is not None:
         case.refresh_from_db()

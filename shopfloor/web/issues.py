@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shopfloor import audit
 from shopfloor.access import can_read_original, can_write_record
 from shopfloor.evidence import topics, workflow
 from shopfloor.models import EvidenceAttachment, IssueStatus, MonitoringIssue
 from shopfloor.web import drafts
 from shopfloor.web import evidence_forms as forms
 from shopfloor.web.review import login_required
-from shopfloor.web.workspace import record_or_404, store_upload
+from shopfloor.web.workspace import read_record, store_upload, writable_record_or_404
 
 
 def _page(request, issue, step_form=None, attach_form=None, status=200):
@@ -41,9 +40,7 @@ def _page(request, issue, step_form=None, attach_form=None, status=200):
 
 @login_required
 def issue_detail(request, pk: int):
-    issue = record_or_404(request, MonitoringIssue, pk)
-    audit.record("evidence.read", request=request, obj=issue,
-                 organisation=issue.organisation_id)
+    issue = read_record(request, MonitoringIssue, pk)
     return _page(request, issue)
 
 
@@ -51,9 +48,7 @@ def issue_detail(request, pk: int):
 @require_POST
 def issue_step(request, pk: int):
     """The next step of the issue (or a follow-up note), with an optional 'after' photo."""
-    issue = record_or_404(request, MonitoringIssue, pk)
-    if not can_write_record(request.user, issue):
-        raise PermissionDenied
+    issue = writable_record_or_404(request, MonitoringIssue, pk)
     form = forms.StepForm(request.POST, request.FILES, issue=issue,
                           moves=workflow.allowed_moves(issue))
     if not form.is_valid():
@@ -85,9 +80,7 @@ def issue_step(request, pk: int):
 @require_POST
 def issue_attach(request, pk: int):
     """Add a photo, video, recording or PDF to the issue."""
-    issue = record_or_404(request, MonitoringIssue, pk)
-    if not can_write_record(request.user, issue):
-        raise PermissionDenied
+    issue = writable_record_or_404(request, MonitoringIssue, pk)
     form = forms.AttachForm(request.POST, request.FILES)
     if form.is_valid():
         try:

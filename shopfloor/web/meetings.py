@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shopfloor import audit
 from shopfloor.access import can_write_record, workspace_q
 from shopfloor.evidence import meetings as meeting_lib
 from shopfloor.evidence import workflow
@@ -17,7 +16,7 @@ from shopfloor.models import MonitoringIssue, PiccMeeting, Promise
 from shopfloor.web import drafts
 from shopfloor.web import evidence_forms as forms
 from shopfloor.web.review import login_required
-from shopfloor.web.workspace import record_or_404
+from shopfloor.web.workspace import read_record, writable_record_or_404
 
 
 def _open_issues(meeting):
@@ -44,9 +43,7 @@ def _page(request, meeting, record_form=None, promise_form=None, status=200):
 
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = record_or_404(request, PiccMeeting, pk)
-    audit.record("evidence.read", request=request, obj=meeting,
-                 organisation=meeting.organisation_id)
+    meeting = read_record(request, PiccMeeting, pk)
     return _page(request, meeting)
 
 
@@ -54,9 +51,7 @@ def meeting_detail(request, pk: int):
 @require_POST
 def meeting_record(request, pk: int):
     """The meeting was held: its date, minutes, and which issues were raised."""
-    meeting = record_or_404(request, PiccMeeting, pk)
-    if not can_write_record(request.user, meeting):
-        raise PermissionDenied
+    meeting = writable_record_or_404(request, PiccMeeting, pk)
     form = forms.RecordMeetingForm(request.POST, issues=_open_issues(meeting))
     if not form.is_valid():
         return _page(request, meeting, record_form=form, status=400)
@@ -76,9 +71,7 @@ def meeting_record(request, pk: int):
 @login_required
 @require_POST
 def promise_add(request, pk: int):
-    meeting = record_or_404(request, PiccMeeting, pk)
-    if not can_write_record(request.user, meeting):
-        raise PermissionDenied
+    meeting = writable_record_or_404(request, PiccMeeting, pk)
     form = forms.PromiseForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:

@@ -60,6 +60,22 @@ def record_or_404(request, model, pk: int):
     return record
 
 
+def read_record(request, model, pk: int):
+    """:func:`record_or_404`, the read recorded in the audit log (``evidence.read``)."""
+    record = record_or_404(request, model, pk)
+    audit.record("evidence.read", request=request, obj=record,
+                 organisation=record.organisation_id)
+    return record
+
+
+def writable_record_or_404(request, model, pk: int):
+    """:func:`record_or_404` for a change: 403 when the reader may read but not write it."""
+    record = record_or_404(request, model, pk)
+    if not can_write_workspace(request.user, record.organisation_id, record.facility_id):
+        raise PermissionDenied
+    return record
+
+
 def store_upload(request, record, upload, *, stage: str, caption: str = "", **target):
     """Keep an uploaded file in the vault and attach it to ``target`` (issue=, case=,
     meeting=). Raises :class:`~shopfloor.evidence.vault.VaultError`."""
