@@ -40,16 +40,14 @@ import csv
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from shopfloor.models import (
@@ -62,71 +60,21 @@ from shopfloor.models import (
     Relationship,
     Source,
 )
+from shopfloor.reports.cells import CHUNK as _CHUNK
+from shopfloor.reports.cells import PUBLIC, bool_text, iso_date, number_text, public_q
+from shopfloor.reports.licences import licence_entry, licence_id
+from shopfloor.reports.wikirate_csv import (
+    ANSWER_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    answer_rows,
+    relationship_rows,
+)
 
-PUBLIC = Source.Visibility.PUBLIC
 MATCHED = (FacilityRecord.Decision.AUTOMATIC, FacilityRecord.Decision.CONFIRMED,
            FacilityRecord.Decision.NEW)
-#: The designer Wikirate metric names get for Shopfloor's own metrics ("Shopfloor+Workers").
-DESIGNER = "Shopfloor"
-#: Wikirate relationship metrics, by relationship kind.
-RELATIONSHIP_METRICS = {Relationship.Kind.SOURCES_FROM: "Commons+Supplied By",
-                        Relationship.Kind.OWNS_BRAND: "Commons+Has Brands"}
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-_CHUNK = 2000
-
-#: Licences recognised in a source's licence text: SPDX id → (title, URL).
-LICENCES = {
-    "CC0-1.0": ("Creative Commons Zero v1.0 Universal",
-                "https://creativecommons.org/publicdomain/zero/1.0/"),
-    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International",
-                  "https://creativecommons.org/licenses/by/4.0/"),
-    "CC-BY-SA-4.0": ("Creative Commons Attribution Share Alike 4.0 International",
-                     "https://creativecommons.org/licenses/by-sa/4.0/"),
-    "CC-BY-NC-4.0": ("Creative Commons Attribution Non Commercial 4.0 International",
-                     "https://creativecommons.org/licenses/by-nc/4.0/"),
-    "CC-BY-NC-SA-4.0": ("Creative Commons Attribution Non Commercial Share Alike 4.0 "
-                        "International", "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
-    "CC-BY-3.0": ("Creative Commons Attribution 3.0 Unported",
-                  "https://creativecommons.org/licenses/by/3.0/"),
-    "CC-BY-SA-3.0": ("Creative Commons Attribution Share Alike 3.0 Unported",
-                     "https://creativecommons.org/licenses/by-sa/3.0/"),
-    "ODbL-1.0": ("Open Data Commons Open Database License v1.0",
-                 "https://opendatacommons.org/licenses/odbl/1-0/"),
-    "ODC-By-1.0": ("Open Data Commons Attribution License v1.0",
-                   "https://opendatacommons.org/licenses/by/1-0/"),
-    "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0",
-                 "https://opendatacommons.org/licenses/pddl/1-0/"),
-}
-_LICENCE_KEYS = {re.sub(r"[\W_]+", "", k).casefold(): k for k in LICENCES}
-
-
-def licence_id(text: str) -> str | None:
-    """The SPDX id a licence text is, or None; a note in parentheses after it is allowed:
-    ``"CC BY 4.0"`` → ``"CC-BY-4.0"``, ``"CC0-1.0 (fictional demo)"`` → ``"CC0-1.0"``,
-    ``"CC BY 3.0 IGO"`` or ``"see website"`` → None (given as stated, never guessed).
-
-    >>> licence_id("cc-by-sa 4.0"), licence_id("")
-    ('CC-BY-SA-4.0', None)
-    """
-    text = re.sub(r"\s*\([^()]*\)\s*$", "", text or "")
-    return _LICENCE_KEYS.get(re.sub(r"[\W_]+", "", text).casefold())
-
-
-def licence_entry(text: str) -> dict | None:
-    """A Data Package ``licenses`` entry for a source's licence text; None when the source
-    states none. An id Shopfloor recognises gets its name, title and URL; any other text
-    is given as stated (``title``), its ``path`` pointing to ``sources.csv`` where each
-    source's own words are."""
-    if not (text or "").strip():
-        return None
-    spdx = licence_id(text)
-    if spdx is not None:
-        title, url = LICENCES[spdx]
-        return {"name": spdx, "path": url, "title": title}
-    return {"title": text.strip(), "path": "sources.csv"}
-
 
 # -- resources ----------------------------------------------------------------------------
 
@@ -168,36 +116,15 @@ class Resource:
         return schema
 
 
-def _public(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}visibility": PUBLIC})
-
-
-def _date(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _number(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        value = value.normalize() if value % 1 else value.to_integral_value()
-        return format(value, "f")
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _bool(value) -> str:
-    return "true" if value else "false"
-
-
 def _facility_ids() -> set[int]:
     """Factories a public source describes or a public fact is about."""
-    ids = set(FacilityRecord.objects.filter(_public("source__"), decision__in=MATCHED,
+    ids = set(FacilityRecord.objects.filter(public_q("source__"), decision__in=MATCHED,
                                             facility__isnull=False)
               .values_list("facility_id", flat=True).distinct())
     for model in (Datapoint, Relationship, Assessment):
-        ids |= set(model.objects.filter(_public("source__"), facility__isnull=False)
+        ids |= set(model.objects.filter(public_q("source__"), facility__isnull=False)
                    .values_list("facility_id", flat=True).distinct())
-    ids |= set(Finding.objects.filter(_public("source__"))
+    ids |= set(Finding.objects.filter(public_q("source__"))
                .values_list("assessment__facility_id", flat=True).distinct())
     return ids
 
@@ -206,7 +133,7 @@ def _first_sources(model, key: str, ids: set[int], found: dict[int, int],
                    **filters) -> None:
     """For each of ``ids`` not in ``found`` yet: the lowest public source id of
     ``model`` rows whose ``key`` is it."""
-    rows = (model.objects.filter(_public("source__"), **{f"{key}__isnull": False}, **filters)
+    rows = (model.objects.filter(public_q("source__"), **{f"{key}__isnull": False}, **filters)
             .values(key).annotate(first=Min("source")).values_list(key, "first"))
     for pk, source_id in rows.iterator(chunk_size=_CHUNK):
         if pk in ids and pk not in found:
@@ -225,19 +152,19 @@ def _facility_rows(ids: set[int]) -> Iterator[list]:
          closed) in qs.iterator(chunk_size=_CHUNK):
         source_id = first.get(pk)
         if source_id is None:  # described by a public finding only
-            source_id = (Finding.objects.filter(_public("source__"), assessment__facility=pk)
+            source_id = (Finding.objects.filter(public_q("source__"), assessment__facility=pk)
                          .aggregate(first=Min("source"))["first"])
         yield [pk, name, name_km, "; ".join(other or []), address, country, province,
-               _number(lat), _number(lng), os_id or "", bfc_id or "", _bool(closed),
+               number_text(lat), number_text(lng), os_id or "", bfc_id or "", bool_text(closed),
                source_id]
 
 
 def _company_ids() -> set[int]:
-    ids = set(Relationship.objects.filter(_public("source__"))
+    ids = set(Relationship.objects.filter(public_q("source__"))
               .values_list("subject_id", flat=True).distinct())
-    ids |= set(Relationship.objects.filter(_public("source__"), object_company__isnull=False)
+    ids |= set(Relationship.objects.filter(public_q("source__"), object_company__isnull=False)
                .values_list("object_company_id", flat=True).distinct())
-    ids |= set(Datapoint.objects.filter(_public("source__"), company__isnull=False)
+    ids |= set(Datapoint.objects.filter(public_q("source__"), company__isnull=False)
                .values_list("company_id", flat=True).distinct())
     ids |= set(Company.objects.filter(sources__visibility=PUBLIC)
                .values_list("pk", flat=True).distinct())
@@ -261,7 +188,7 @@ def _company_rows(ids: set[int]) -> Iterator[list]:
 
 
 def _relationship_rows() -> Iterator[list]:
-    qs = (Relationship.objects.filter(_public("source__")).order_by("pk")
+    qs = (Relationship.objects.filter(public_q("source__")).order_by("pk")
           .values_list("pk", "subject_id", "kind", "facility_id", "object_company_id",
                        "year_start", "year_end", "source_id", "citation"))
     for row in qs.iterator(chunk_size=_CHUNK):
@@ -275,17 +202,17 @@ _DATAPOINT_VALUES = ("pk", "metric__code", "metric__name", "metric__topic", "met
 
 
 def _datapoint_rows() -> Iterator[list]:
-    qs = (Datapoint.objects.filter(_public("source__")).order_by("pk")
+    qs = (Datapoint.objects.filter(public_q("source__")).order_by("pk")
           .values_list(*_DATAPOINT_VALUES))
     for (pk, code, name, topic, unit, vtype, fac, comp, country, year, start, end, number,
          text, verification, source_id, citation) in qs.iterator(chunk_size=_CHUNK):
         yield [pk, code, name, topic, unit, vtype, fac or "", comp or "", country,
-               "" if year is None else year, _date(start), _date(end), _number(number),
+               "" if year is None else year, iso_date(start), iso_date(end), number_text(number),
                text, verification, source_id, citation]
 
 
 def _finding_rows() -> Iterator[list]:
-    qs = (Finding.objects.filter(_public("source__"), _public("assessment__source__"))
+    qs = (Finding.objects.filter(public_q("source__"), public_q("assessment__source__"))
           .order_by("pk")
           .values_list("pk", "assessment__facility_id", "assessment__programme",
                        "assessment__cycle", "assessment__assessed_on", "criterion__code",
@@ -293,7 +220,7 @@ def _finding_rows() -> Iterator[list]:
                        "status", "detail", "source_id", "citation"))
     for (pk, fac, programme, cycle, assessed, code, text, text_km, cluster, status, detail,
          source_id, citation) in qs.iterator(chunk_size=_CHUNK):
-        yield [pk, fac, programme, cycle, _date(assessed), code, text, text_km, cluster,
+        yield [pk, fac, programme, cycle, iso_date(assessed), code, text, text_km, cluster,
                status, detail, source_id, citation]
 
 
@@ -305,125 +232,9 @@ def _source_rows() -> Iterator[list]:
     for (pk, publisher, title, url, file_name, sha, published, retrieved, licence, dataset,
          importer, demo) in qs.iterator(chunk_size=_CHUNK):
         spdx = licence_id(licence)
-        yield [pk, publisher, title, url, file_name, sha, _date(published), _date(retrieved),
-               licence, spdx or "", _bool(bool(licence.strip())), dataset, importer,
-               _bool(demo)]
-
-
-# -- the Wikirate files -------------------------------------------------------------------
-
-ANSWER_COLUMNS = [
-    "Metric", "Company", "Year", "Value", "Source Page",
-    "Level", "Country", "OS ID", "BFC ID", "Metric Code", "Unit", "Source Publisher",
-    "Source Title", "Source File", "Source Published", "Source Retrieved", "Licence",
-    "Citation", "Verification", "Shopfloor Subject ID", "Shopfloor Datapoint ID",
-    "Shopfloor Source ID",
-]
-RELATIONSHIP_COLUMNS = [
-    "Relationship Link", "Metric", "Subject Company", "Object Company", "Year", "Value",
-    "Relationship Kind", "Object Level", "Object Country", "Object OS ID", "Source Publisher",
-    "Source Title", "Source File", "Source Published", "Source Retrieved", "Licence",
-    "Citation", "Shopfloor Relationship ID", "Shopfloor Source ID",
-]
-_WIKIRATE_NAME = re.compile(r"""^Wikirate metric (['"])(?P<name>.+?)\1""")
-
-
-def wikirate_metric_name(code: str, name: str, description: str) -> str:
-    """The ``Designer+Title`` of a metric: as Wikirate named it for one imported from
-    Wikirate, else ``Shopfloor+<name>``.
-
-    >>> wikirate_metric_name("workers_total", "Workers (total)", "")
-    'Shopfloor+Workers (total)'
-    """
-    found = _WIKIRATE_NAME.match(description or "")
-    if found:
-        return found.group("name")
-    return f"{DESIGNER}+{' '.join(name.replace('+', ' ').split()) or code}"
-
-
-def _source_page(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else ""
-
-
-def _best(group: list[tuple]) -> tuple:
-    """Of several values of one answer: the undisputed one of the most recently published
-    source (then the latest stored)."""
-    def key(row):
-        verification, published, pk = row[-3], row[-2], row[-1]
-        return (verification != Datapoint.Verification.DISPUTED,
-                published or dt.date.min, pk)
-
-    return max(group, key=key)
-
-
-_ANSWER_VALUES = ("metric_id", "facility_id", "company_id", "year", "period_start",
-                  "metric__code", "metric__name", "metric__description", "metric__unit",
-                  "facility__name", "facility__country", "facility__os_id",
-                  "facility__bfc_id", "company__name", "value_number", "value_text",
-                  "source_id", "source__publisher", "source__title", "source__url",
-                  "source__file_name", "source__retrieved_on", "source__licence", "citation",
-                  "verification", "source__published_on", "pk")
-
-
-def _answer_rows() -> Iterator[list]:
-    """One Wikirate answer per metric, subject and year, from public facility and company
-    datapoints."""
-    qs = (Datapoint.objects.filter(_public("source__"))
-          .filter(Q(facility__isnull=False) | Q(company__isnull=False))
-          .order_by("metric_id", "facility_id", "company_id", "year", "period_start", "pk")
-          .values_list(*_ANSWER_VALUES))
-    group: list[tuple] = []
-    group_key = None
-    for row in qs.iterator(chunk_size=_CHUNK):
-        year = row[3] if row[3] is not None else (row[4].year if row[4] else None)
-        key = (row[0], row[1], row[2], year)
-        if group and key != group_key:
-            yield _answer(_best(group), group_key[3])
-            group = []
-        group_key = key
-        group.append(row)
-    if group:
-        yield _answer(_best(group), group_key[3])
-
-
-def _answer(row: tuple, year) -> list:
-    (_metric, fac, _comp, _year, _start, code, name, description, unit, fac_name, country,
-     os_id, bfc_id, comp_name, number, text, source_id, publisher, title, url, file_name,
-     retrieved, licence, citation, verification, published, pk) = row
-    value = _number(number) if number is not None else text
-    return [wikirate_metric_name(code, name, description), fac_name if fac else comp_name,
-            year or "", value, _source_page(url),
-            "facility" if fac else "company", country if fac else "",
-            (os_id or "") if fac else "", (bfc_id or "") if fac else "", code, unit,
-            publisher, title, file_name, _date(published), _date(retrieved), licence,
-            citation, verification, fac or _comp, pk, source_id]
-
-
-def _years(start, end) -> list:
-    if start and end:
-        return list(range(start, end + 1))
-    return [start or end]
-
-
-def _wikirate_relationship_rows() -> Iterator[list]:
-    """One row per relationship and year (Wikirate's relationship answers are per year)."""
-    qs = (Relationship.objects.filter(_public("source__"), kind__in=list(RELATIONSHIP_METRICS))
-          .order_by("pk")
-          .values_list("pk", "kind", "subject__name", "facility_id", "facility__name",
-                       "facility__country", "facility__os_id", "object_company__name",
-                       "year_start", "year_end", "citation", "source_id",
-                       "source__publisher", "source__title", "source__file_name",
-                       "source__published_on", "source__retrieved_on", "source__licence"))
-    for (pk, kind, subject, fac, fac_name, country, os_id, obj_name, start, end, citation,
-         source_id, publisher, title, file_name, published, retrieved,
-         licence) in qs.iterator(chunk_size=_CHUNK):
-        link = citation if citation.startswith(("http://", "https://")) else ""
-        for year in _years(start, end):
-            yield [link, RELATIONSHIP_METRICS[kind], subject, fac_name if fac else obj_name,
-                   year or "", "", kind, "facility" if fac else "company",
-                   (country or "") if fac else "", (os_id or "") if fac else "", publisher,
-                   title, file_name, _date(published), _date(retrieved), licence, citation,
-                   pk, source_id]
+        yield [pk, publisher, title, url, file_name, sha, iso_date(published), iso_date(retrieved),
+               licence, spdx or "", bool_text(bool(licence.strip())), dataset, importer,
+               bool_text(demo)]
 
 
 # -- the package --------------------------------------------------------------------------
@@ -521,14 +332,14 @@ def resources() -> list[Resource]:
                  "(`shopfloor import wikirate wikirate/answers.csv`).",
                  [(c, i if c in ("Year", "Shopfloor Subject ID", "Shopfloor Datapoint ID",
                                  "Shopfloor Source ID") else s, "") for c in ANSWER_COLUMNS],
-                 _answer_rows, foreign_keys=[("Shopfloor Source ID", "sources")],
+                 answer_rows, foreign_keys=[("Shopfloor Source ID", "sources")],
                  source_field="Shopfloor Source ID"),
         Resource("wikirate-relationships", "wikirate/relationships.csv",
                  "Wikirate relationships",
                  "Relationships as Wikirate relationship answers, one row per year.",
                  [(c, i if c in ("Year", "Shopfloor Relationship ID", "Shopfloor Source ID")
                    else s, "") for c in RELATIONSHIP_COLUMNS],
-                 _wikirate_relationship_rows,
+                 relationship_rows,
                  foreign_keys=[("Shopfloor Source ID", "sources")],
                  source_field="Shopfloor Source ID"),
     ]
