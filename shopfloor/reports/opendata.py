@@ -384,9 +384,9 @@ def datapackage(written: list[Resource], *, created: dt.datetime | None = None) 
         licences, unknown = _licences(ids, licence_of)
         description = r.description
         if unknown:
-            description += (f" {unknown} of the sources of these rows state no licence "
-                            "(licence_known = false in sources.csv): their reuse terms are "
-                            "unknown.")
+            description += (f" Sources of these rows that state no licence: {unknown} "
+                            "(licence_known = false in sources.csv); the reuse terms of "
+                            "their rows are unknown.")
         item = {"name": r.name, "path": r.path, "type": "table", "$schema": RESOURCE_PROFILE,
                 "title": r.title, "description": description, "format": "csv",
                 "mediatype": "text/csv", "encoding": "utf-8", "schema": r.schema()}

@@ -161,7 +161,7 @@ def test_licences_are_carried_over_and_unknown_ones_said_so(data, tmp_path):
     assert package["x-shopfloor-licence-unknown"]["source_ids"] == [data.nolicence.pk]
     res = {r["name"]: r for r in package["resources"]}
     assert [lic["name"] for lic in res["findings"]["licenses"]] == ["CC-BY-SA-4.0"]
-    assert "state no licence" in res["datapoints"]["description"]
+    assert "state no licence: 1" in res["datapoints"]["description"]
     assert "state no licence" not in res["findings"]["description"]
     sources = {int(s["id"]): s for s in _read(out / "sources.csv")}
     assert sources[data.nolicence.pk]["licence"] == ""
