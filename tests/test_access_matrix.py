@@ -133,6 +133,14 @@ EXPECTED = {
                                              "question_pk": d.survey_question.pk},
                           _only("member", "union_rep", "brand_viewer", "researcher",
                                 "admin", "staff"))],
+    # the reader's own unions' evidence only: an empty page for those who read none
+    "web:discrepancies": [("", lambda d: {}, SIGNED_IN)],
+    # counts only, safe to publish; downloaded by those who may export the list
+    "web:watchlist_shadow_report": [
+        ("union A's", lambda d: {"pk": d.own_wl.pk, "fmt": "csv"},
+         _only("union_rep", "researcher", "admin", "staff")),
+        ("other org's", lambda d: {"pk": d.other_wl.pk, "fmt": "csv"}, _only("staff")),
+    ],
     "web:watchlist_export": [
         ("union A's", lambda d: {"pk": d.own_wl.pk, "fmt": "csv"},
          _only("union_rep", "researcher", "admin", "staff")),  # members read, not download

@@ -134,21 +134,24 @@ class Discrepancy:
             else "")
         return f"{assessment.programme} {year}".strip()
 
-    def sentence(self) -> str:
-        """The discrepancy in one sentence, in the reader's language."""
+    def sentence(self, *, evidence: str | None = None) -> str:
+        """The discrepancy in one sentence, in the reader's language. ``evidence`` replaces
+        the union's side ("3 documented cases"), e.g. with suppressed counts ("<10
+        documented cases") in a report for publication."""
         since = formats.date_format(self.since, "YEAR_MONTH_FORMAT") if self.since else ""
+        evidence = self.union_evidence if evidence is None else evidence
         if self.rule.kind == "contradiction":
             return _("%(official)s: compliant on “%(criterion)s”; union: %(evidence)s "
                      "since %(since)s.") % {
                 "official": self.official_label(), "criterion": self.criterion.display_text,
-                "evidence": self.union_evidence, "since": since}
+                "evidence": evidence, "since": since}
         if self.rule.kind == "gap":
             return _("BFC publishes no finding on %(topic)s; union: %(evidence)s since "
                      "%(since)s.") % {"topic": topics.T(self.topic).label,
-                                      "evidence": self.union_evidence, "since": since}
+                                      "evidence": evidence, "since": since}
         return _("%(brand)s publishes a freedom-of-association policy and sources from this "
                  "factory; union: %(evidence)s open since %(since)s.") % {
-            "brand": self.company.name, "evidence": self.union_evidence, "since": since}
+            "brand": self.company.name, "evidence": evidence, "since": since}
 
     def as_dict(self, *, records: bool = True) -> dict:
         """Both sides with their provenance, for JSON and CSV. ``records=False`` leaves out
@@ -243,10 +246,13 @@ def _published_findings(facility_ids: list[int], user, today: dt.date) -> dict:
     return out
 
 
-def _context(facilities: Iterable[Facility], user, today, all_evidence: bool) -> _Context:
+def _context(facilities: Iterable[Facility], user, today, all_evidence: bool,
+             unions=None) -> _Context:
     facilities = list(facilities)
     ids = [f.pk for f in facilities]
     visible = Q() if all_evidence else workspace_q(user)
+    if unions is not None:
+        visible &= Q(organisation__in=[getattr(u, "pk", u) for u in unions])
     issues: dict[int, list] = {}
     for issue in (MonitoringIssue.objects.filter(visible, facility_id__in=ids)
                   .select_related("organisation", "criterion").order_by("found_on", "pk")):
@@ -394,10 +400,15 @@ def register_rule(rule: Rule) -> None:
 
 def find_discrepancies(facilities: Iterable[Facility], *, user=None,
                        rules: Iterable[str] | None = None, all_evidence: bool = False,
+                       unions: Iterable | None = None,
                        today: dt.date | None = None) -> list[Discrepancy]:
     """Every discrepancy at ``facilities``, by facility name, then rule, criterion code.
-    ``user`` decides which sources and union evidence are read (see the module docstring)."""
-    ctx = _context(facilities, user, today or timezone.localdate(), all_evidence)
+    ``user`` decides which sources and union evidence are read (see the module docstring);
+    ``unions`` (organisations or their ids) narrows the union evidence to those unions'
+    records, e.g. ``all_evidence=True, unions=[union]`` for one union's evidence read by
+    the system (the command line)."""
+    ctx = _context(facilities, user, today or timezone.localdate(), all_evidence,
+                   None if unions is None else list(unions))
     wanted = set(rules) if rules is not None else None
     found = []
     for rule in RULES:

@@ -112,7 +112,9 @@ def manage(ctx: click.Context) -> None:
 # Commands by noun, each module a thin layer over the library.
 from shopfloor.cli import (  # noqa: E402,F401
     accounts,
+    discrepancies,
     evaluation,
+    exports,  # noqa: E402,F401  (adds to watchlists' `export` group)
     imports,
     matching,
     retention,

@@ -51,6 +51,9 @@ ANSWER_FIELDS = {
     "metric_id": Column(("metric id",)),
     "company_id": Column(("company id",)),
     "country": Column(("country code", "facility country")),
+    "level": Column(("answer level", "subject level"),
+                    help="facility or company: what the answer is about (Shopfloor's "
+                         "open-data export writes it); the level option wins"),
 }
 
 RELATIONSHIP_FIELDS = {
@@ -462,8 +465,10 @@ class WikirateImporter(Importer):
         return Outcome.UPDATED if changed else Outcome.UNCHANGED
 
     # ---------------------------------------------------------------- answers
-    def _metric_spec(self, raw_metric) -> tuple[str, str, str, bool]:
-        """(code, designer, title, facility-level) of a metric, without creating it."""
+    def _metric_spec(self, raw_metric, row_level: str = "") -> tuple[str, str, str, bool]:
+        """(code, designer, title, facility-level) of a metric, without creating it: the
+        level option, else the row's level column, else a known metric's subject, else
+        the metric's name decides."""
         designer, title = split_metric(raw_metric)
         if not title:
             raise RowRejected("metric is empty")
@@ -472,8 +477,10 @@ class WikirateImporter(Importer):
         if not code:
             raise RowRejected(f"metric {full!r} has no letters or digits")
         if code not in self.levels:
-            if self.level:
-                facility_level = self.level == "facility"
+            level = self.level or (row_level if row_level in ("facility", "company",
+                                                              "brand") else "")
+            if level:
+                facility_level = level == "facility"
             else:
                 known = Metric.objects.filter(code=code).values_list("subject", flat=True)
                 facility_level = (known[0] == Metric.Subject.FACILITY if known
@@ -530,7 +537,8 @@ class WikirateImporter(Importer):
         year = v.year(row.get("year"))
         if year is None:
             raise RowRejected("year is empty")
-        code, designer, title, facility_level = self._metric_spec(raw_metric)
+        code, designer, title, facility_level = self._metric_spec(
+            raw_metric, row.text("level").casefold())
         citation = self._answer_citation(row, designer, title, company, year)
         country = self._facility_country(row, code) if facility_level else ""
         metric = self._metric(ctx, code, designer, title, facility_level, value)

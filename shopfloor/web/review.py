@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopfloor.access import (
+    can_export,
     can_review,
     can_see_watchlist,
     knows_of_watchlist,
@@ -153,6 +154,8 @@ def watchlist_detail(request, pk: int):
         "watchlist": watchlist, "summary": watchlist_summary(watchlist), "page": page,
         "can_review": can_review(request.user, watchlist.source),
         "formats": list(EXPORT_TYPES),
+        "can_export": can_export(request.user, watchlist),
+        "shadow_formats": ("csv", "json", "pdf"),
     })
 
 
@@ -160,7 +163,6 @@ def watchlist_detail(request, pk: int):
 def watchlist_export(request, pk: int, fmt: str):
     """Download everything connected to a watchlist, every value with its source."""
     from shopfloor import audit as audit_log
-    from shopfloor.access import can_export
 
     watchlist = _watchlist(request, pk)
     if fmt not in EXPORT_TYPES:

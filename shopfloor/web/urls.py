@@ -5,6 +5,7 @@ from shopfloor.web import (
     brands,
     cases,
     charts,
+    discrepancies,
     issues,
     meetings,
     review,
@@ -42,6 +43,9 @@ urlpatterns = [
     path("watchlists/<int:pk>/", review.watchlist_detail, name="watchlist"),
     path("watchlists/<int:pk>/export.<str:fmt>", review.watchlist_export,
          name="watchlist_export"),
+    path("watchlists/<int:pk>/shadow-report.<str:fmt>", discrepancies.shadow_report_download,
+         name="watchlist_shadow_report"),
+    path("discrepancies/", discrepancies.discrepancy_list, name="discrepancies"),
     # the union workspace
     path("workspace/", workspace.index, name="workspace"),
     path("workspace/<int:org_pk>/<int:fac_pk>/", workspace.factory, name="workspace_factory"),
