@@ -101,8 +101,11 @@ def facility_aggregates(facility, *, on=None) -> FacilityAggregates:
     result.case_workers = _sex_line(female, male, sensitive=True)
     outcomes = list(CaseOutcome.objects.filter(case__facility=facility))
     if len(outcomes) >= privacy.THRESHOLD:
-        result.reinstated = sum(o.workers or 0 for o in outcomes
-                                if o.kind == CaseOutcome.Kind.REINSTATEMENT)
+        reinstated = sum(o.workers or 0 for o in outcomes
+                         if o.kind == CaseOutcome.Kind.REINSTATEMENT)
+        # people dismissed and taken back: a sensitive count, hidden below 10
+        result.reinstated = (reinstated if reinstated == 0
+                             or reinstated >= privacy.SENSITIVE_THRESHOLD else None)
         money: dict[str, Decimal] = {}
         for o in outcomes:
             if o.kind == CaseOutcome.Kind.COMPENSATION:

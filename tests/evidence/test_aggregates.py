@@ -61,3 +61,14 @@ def test_heat_alerts(ws, settings):
 
 def test_nothing_at_a_quiet_factory(ws):
     assert facility_aggregates(ws.c).empty
+
+
+def test_workers_reinstated_are_a_sensitive_count(ws):
+    case = cases.create_case(ws.union, ws.a, by=ws.rep, kind=Case.Kind.UNION_BUSTING,
+                             title="x", opened_on=date(2025, 3, 1))
+    for _ in range(5):
+        cases.record_outcome(case, kind="reinstatement", workers=1, on=date(2025, 4, 1))
+    assert facility_aggregates(ws.a).reinstated is None  # 5 people: under 10
+    for _ in range(5):
+        cases.record_outcome(case, kind="reinstatement", workers=1, on=date(2025, 4, 1))
+    assert facility_aggregates(ws.a).reinstated == 10
