@@ -114,6 +114,7 @@ from shopfloor.cli import (  # noqa: E402,F401
     accounts,
     evaluation,
     imports,
+    leverage,
     matching,
     retention,
     review,
