@@ -28,6 +28,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -206,7 +207,7 @@ def _buyer_rows(add, section: str, buyer, facility) -> None:
                 "country": group.hq_country or "?", "n": group.employees or "?"},
             **_source(rel.source, rel.citation))
     for dp in buyer.commitments:
-        value = dp.value_text or dp.value_number
+        value = dp.value_text or _number(dp.value_number)
         add("commitment", name, dp.metric.display_name, value, dp.year or "",
             note=dp.get_verification_display(), **_source(dp.source, dp.citation))
     for law in buyer.laws:
@@ -214,6 +215,13 @@ def _buyer_rows(add, section: str, buyer, facility) -> None:
             publisher=law.law.publisher, title=law.law.source_title,
             location=law.law.source_url, published_on=law.law.in_force_since or "",
             retrieved_on="", licence=_("official text"), citation=law.law.citation)
+
+
+def _number(value: Decimal | None) -> str:
+    """``60.0000`` → ``60``, ``78.5000`` → ``78.5`` (as the source gave it)."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
 
 
 def facts_csv(pack: LeveragePack) -> bytes:
