@@ -360,7 +360,7 @@ def _build(record, *, user, language, today) -> LeveragePack:
     for buyer in [*buyers, *earlier_buyers]:
         buyer.owners = owners_of(buyer.company, year=today.year, visible=visible)
         buyer.laws = applicable_laws(buyer.company, on=today, owners=buyer.owners)
-        buyer.escalations = [e for e in escalations if e.company_id == buyer.company.pk]
+        buyer.escalations = [e for e in escalations if _escalated_to(e, buyer.company)]
 
     pack = LeveragePack(
         record=record, facility=record.facility, organisation=record.organisation,
@@ -379,6 +379,14 @@ def _build(record, *, user, language, today) -> LeveragePack:
     for buyer in buyers:
         buyer.letters = {lang: render_letter(pack, buyer, lang) for lang in PACK_LANGUAGES}
     return pack
+
+
+def _escalated_to(escalation: CaseEscalation, company: Company) -> bool:
+    """The case was taken to this brand (by link, or by the name the union wrote)."""
+    if escalation.company_id is not None:
+        return escalation.company_id == company.pk
+    return (escalation.body == CaseEscalation.Body.BUYER
+            and escalation.body_name.strip().casefold() == company.name.casefold())
 
 
 def _commitments(buyers: list[Buyer], visible_ids) -> None:

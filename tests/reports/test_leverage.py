@@ -310,3 +310,17 @@ def test_a_pack_for_a_monitoring_issue(ws):
 def test_a_pack_is_written_in_english_or_khmer_only(ws, case):
     with pytest.raises(ValueError):
         leverage_pack(case, user=ws.rep, language="fr")
+
+
+def test_a_brand_the_case_was_taken_to_is_told_so(ws, case):
+    import datetime as dt
+
+    covering = f.company(ws.public, name="Lindqvist & Co")
+    Relationship.objects.create(subject=covering, kind="sources_from", facility=ws.a,
+                                year_start=2024, source=ws.public, citation="row 5")
+    case_lib.escalate(case, body="buyer", on=dt.date(2024, 5, 20), body_name="lindqvist & co")
+    pack = leverage_pack(case, user=ws.rep, language="en")
+    [buyer] = pack.buyers
+    assert [e.on for e in buyer.escalations] == [dt.date(2024, 5, 20)]
+    assert "We first wrote to you about it on May 20, 2024." in buyer.letters["en"]
+    assert "reinstate the dismissed workers" in buyer.letters["en"]  # the case is open
