@@ -408,6 +408,15 @@ def can_read_record(user, record) -> bool:
     return can_read_workspace(user, record.organisation_id, record.facility_id)
 
 
+def can_build_leverage_pack(user, record) -> bool:
+    """Whether ``user`` may build the buyer-leverage pack of a case or monitoring issue
+    (the brands, laws, letters and the record's evidence files): whoever reads the
+    record's union workspace (:func:`can_read_record`) — never a brand viewer, another
+    union or the public. The command line builds packs as the server
+    (``shopfloor.reports.leverage.SYSTEM``)."""
+    return can_read_record(user, record)
+
+
 def can_write_workspace(user, organisation, facility) -> bool:
     """Whether ``user`` records evidence for ``organisation`` at ``facility``: staff, the
     union's own admins and researchers (not its federation's), its reps at the factory."""

@@ -113,6 +113,9 @@ EXPECTED = {
     "web:promise_add": [("", lambda d: {"pk": d.meeting.pk}, POST_ONLY)],
     "web:promise_close": [("", lambda d: {"pk": d.promise.pk}, POST_ONLY)],
     "web:case": [("", lambda d: {"pk": d.case.pk}, WORKSPACE_READERS)],
+    # the buyer-leverage pack: the case's readers only (a brand viewer never, even of a buyer)
+    "web:case_leverage": [("", lambda d: {"pk": d.case.pk}, WORKSPACE_READERS)],
+    "web:case_leverage_zip": [("", lambda d: {"pk": d.case.pk}, WORKSPACE_READERS)],
     "web:case_update": [("", lambda d: {"pk": d.case.pk, "part": "outcome"}, POST_ONLY)],
     "web:outcome_confirm": [("", lambda d: {"pk": d.outcome.pk}, POST_ONLY)],
     "web:evidence_file": [

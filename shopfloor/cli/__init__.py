@@ -116,6 +116,7 @@ from shopfloor.cli import (  # noqa: E402,F401
     evaluation,
     exports,  # noqa: E402,F401  (adds to watchlists' `export` group)
     imports,
+    leverage,
     matching,
     retention,
     review,

@@ -7,6 +7,7 @@ from shopfloor.web import (
     charts,
     discrepancies,
     issues,
+    leverage,
     meetings,
     review,
     views,
@@ -66,6 +67,9 @@ urlpatterns = [
     path("meetings/<int:pk>/promises/", meetings.promise_add, name="promise_add"),
     path("promises/<int:pk>/close/", meetings.promise_close, name="promise_close"),
     path("cases/<int:pk>/", cases.case_detail, name="case"),
+    # before case_update, whose <slug:part> would take "leverage"
+    path("cases/<int:pk>/leverage/", leverage.case_leverage, name="case_leverage"),
+    path("cases/<int:pk>/leverage.zip", leverage.case_leverage_zip, name="case_leverage_zip"),
     path("cases/<int:pk>/<slug:part>/", cases.case_update, name="case_update"),
     path("outcomes/<int:pk>/confirm/", cases.outcome_confirm, name="outcome_confirm"),
     path("evidence/<int:pk>/<slug:variant>", vault_views.evidence_file, name="evidence_file"),
