@@ -115,6 +115,7 @@ from shopfloor.cli import (  # noqa: E402,F401
     evaluation,
     imports,
     matching,
+    reports,
     retention,
     review,
     search,
