@@ -202,7 +202,7 @@ class FactoryBrief:
     profile: FacilityProfile
     buyers: list[BuyerBrief]
     citations: Citations
-    #: the union's evidence, or None when the brief has none (then neither has ``union``)
+    #: the union's part, or None for a brief without union evidence (published data only)
     union: UnionEvidence | None = None
     discrepancies: list[Discrepancy] = field(default_factory=list)
     #: criterion id → the source that published its text (when the reader may read it)

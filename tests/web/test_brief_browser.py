@@ -7,6 +7,8 @@ tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -43,7 +45,7 @@ def test_a_rep_reads_the_khmer_brief_on_a_phone_and_downloads_it(browser, live_s
         with page.expect_download() as download:
             page.locator(".brief-actions a[download]").tap()
         path = download.value.path()
-        assert open(path, "rb").read(5) == b"%PDF-"
+        assert Path(path).read_bytes()[:5] == b"%PDF-"
         assert download.value.suggested_filename == f"factory-brief-{ws.a.pk}-km.pdf"
     finally:
         context.close()
