@@ -334,6 +334,29 @@ def company_profile(
     )
 
 
+def commitments_by_company(
+    companies: Iterable[Company], visible: Q | None = None
+) -> dict[int, list[Commitment]]:
+    """The commitments and scores of several companies (as :func:`company_profile` gives
+    them: every company metric, newest value first), by company id, in one query.
+    ``visible`` is a filter on :class:`Source`, as for :func:`company_profile`; a company
+    without any is left out.
+
+    >>> commitments_by_company([tulpwear])[tulpwear.pk][0].latest  # doctest: +SKIP
+    """
+    ids = [c.pk for c in companies]
+    if not ids:
+        return {}
+    datapoints = list(
+        _from_visible(Datapoint.objects, visible).filter(company_id__in=ids)
+        .select_related("metric", "source")
+    )
+    by_company: dict[int, list[Datapoint]] = {}
+    for dp in datapoints:
+        by_company.setdefault(dp.company_id, []).append(dp)
+    return {company_id: _commitments(rows) for company_id, rows in by_company.items()}
+
+
 def _from_visible(manager, visible: Q | None) -> QuerySet:
     """Rows of ``manager`` whose source matches ``visible`` (a subquery, not a query)."""
     if visible is None:

@@ -32,6 +32,7 @@ from shopfloor.models import (
     Criterion,
     Datapoint,
     Facility,
+    FacilityRecord,
     Finding,
     Metric,
     Relationship,
@@ -307,6 +308,8 @@ class FacilityProfile:
     findings: list[FindingsTable]
     sources: list[Source]
     wages: WageComparison | None = None
+    #: the facility's records (rows of lists naming it) from the sources the reader reads
+    records: list[FacilityRecord] = field(default_factory=list)
 
     @property
     def other_names(self) -> list[str]:
@@ -382,6 +385,7 @@ def facility_profile(facility: Facility, *, user=None, peers: bool = True) -> Fa
         findings=tables,
         sources=sorted(used.values(), key=lambda s: (s.publisher.lower(), s.title.lower(), s.pk)),
         wages=wages,
+        records=records,
     )
 
 

@@ -34,6 +34,8 @@ V = Source.Visibility
 ROLES = ("anonymous", "member", "union_rep", "brand_viewer", "researcher", "admin", "staff",
          "disabled")
 OK, DENY, NO_GET, SAME = "ok", "deny", "no-get", "same"
+#: A key of the path kwargs that is not a path parameter but the URL's query string.
+QUERY = "?"
 
 
 def _only(*roles) -> dict:
@@ -59,6 +61,16 @@ EXPECTED = {
                      ("B", lambda d: {"pk": d.b.pk}, EVERYONE)],
     "web:facility_chart": [("A", lambda d: {"pk": d.a.pk, "name": "buyers"},
                             {r: SAME for r in ROLES})],
+    # the factory brief: its published parts for anyone; asked with a union, the reader must
+    # be signed in (and gets the union's part only as a workspace reader: tests/web/
+    # test_brief_pages.py checks what each role gets)
+    "web:facility_brief": [("A", lambda d: {"pk": d.a.pk}, EVERYONE),
+                           ("A for union A", lambda d: {"pk": d.a.pk, QUERY: f"union={d.union.pk}"},
+                            SIGNED_IN)],
+    "web:facility_brief_pdf": [("A", lambda d: {"pk": d.a.pk}, EVERYONE),
+                               ("A for union A",
+                                lambda d: {"pk": d.a.pk, QUERY: f"union={d.union.pk}"},
+                                SIGNED_IN)],
     "web:source": [
         ("public", lambda d: {"pk": d.public.pk}, EVERYONE),
         ("union A's list", lambda d: {"pk": d.union_list.pk}, UNION_A),
@@ -355,7 +367,9 @@ def test_pages_matrix(d):
     errors = []
     for name in sorted(_url_names() & set(EXPECTED)):
         for case, kwargs, expected in EXPECTED[name]:
-            url = reverse(name, kwargs=kwargs(d) or None)
+            kw = kwargs(d)
+            query = kw.pop(QUERY, "")
+            url = reverse(name, kwargs=kw or None) + (f"?{query}" if query else "")
             results = {}
             for role in ROLES:
                 response = clients[role].get(url)

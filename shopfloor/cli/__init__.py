@@ -118,6 +118,7 @@ from shopfloor.cli import (  # noqa: E402,F401
     imports,
     leverage,
     matching,
+    reports,
     retention,
     review,
     search,

@@ -1,2 +1,3 @@
-"""Reports built from the library's data: charts now (:mod:`shopfloor.reports.charts`),
-briefs and packs as PDF later. Everything renders offline, on the server."""
+"""Reports built from the library's data: charts (:mod:`shopfloor.reports.charts`), PDFs with
+Khmer (:mod:`shopfloor.reports.pdf`), the factory brief (:mod:`shopfloor.reports.brief`).
+Everything renders offline, on the server (see docs/reports.md)."""

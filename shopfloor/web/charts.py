@@ -1,7 +1,8 @@
 """The facility page's charts, each an SVG at its own URL.
 
 The page embeds them with ``<img loading="lazy">``, so its HTML never waits for a chart and
-works without JavaScript; the data is on the page as tables too. The ETag is the chart
+works without JavaScript; the data is on the page as tables too. ``?lang=km|en`` draws the
+labels in that language (the factory brief's) instead of the reader's. The ETag is the chart
 spec's hash (data, labels and language included): a repeat visit gets 304 Not Modified
 without the chart being drawn. The page's image URLs carry that hash (``?v=``), so a
 browser may keep such a URL's SVG for a day; other URLs are cached for five minutes.
@@ -9,8 +10,12 @@ browser may keep such a URL's SVG for a day; other URLs are cached for five minu
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
@@ -32,7 +37,11 @@ def _chart(request, pk: int, name: str) -> Chart:
     if build is None:
         raise Http404("no such chart")
     facility = get_object_or_404(Facility, pk=pk, merged_into__isnull=True)
-    spec = build(facility_profile(facility, user=request.user, peers=False))
+    # ``?lang=km``: the labels in that language (the factory brief's), else the reader's
+    lang = request.GET.get("lang", "")
+    known = {code for code, _ in settings.LANGUAGES}
+    with translation.override(lang) if lang in known else nullcontext():
+        spec = build(facility_profile(facility, user=request.user, peers=False))
     if spec is None:
         raise Http404("nothing to draw")
     request._shopfloor_chart = Chart(name, spec)
