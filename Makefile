@@ -43,6 +43,7 @@ bench: $(VENV)/.spark
 	$(BIN)/python benchmarks/gazetteer_bench.py --addresses 100000
 	$(BIN)/python benchmarks/web_bench.py
 	$(BIN)/python benchmarks/web_bench.py --database-url postgres://postgres@127.0.0.1:5432/web_bench
+	$(BIN)/python benchmarks/brief_bench.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

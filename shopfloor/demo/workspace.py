@@ -267,6 +267,11 @@ class WorkspaceBuilder:
                                 currency="USD", workers=2, on=start + dt.timedelta(days=75),
                                 confirmed_by_worker_on=start + dt.timedelta(days=80))
         case_lib.close_case(busting, "settled", on=start + dt.timedelta(days=80))
+        letter = io.BytesIO(_photo(self.rng, "dismissal letter", after=False))
+        letter.name = f"IMG_{start:%Y%m%d}_letter.jpg"
+        stored, _created = vault.add_file(union, facility, letter, by=by, is_demo=True,
+                                          caption="Photo of the dismissal letter")
+        vault.attach(stored, case=busting, stage="other", by=by)
         fdc = case_lib.create_case(
             union, facility, by=by, kind="fdc_non_renewal", is_demo=True,
             title="Five union members' contracts not renewed",

@@ -223,7 +223,9 @@ def test_every_export_is_audited(demo):
     assert event.detail["what"] == "leverage pack"
     assert event.object_type == "shopfloor.case" and event.object_id == str(demo.case.pk)
     assert event.actor == demo.rep
-    assert [entry["file"] for entry in event.detail["files"]] == [demo.photo.pk]
+    attached = sorted(demo.case.attachments.values_list("file", flat=True))
+    assert demo.photo.pk in attached
+    assert sorted(entry["file"] for entry in event.detail["files"]) == attached
     assert set(event.detail["brands"]) == {b.company.name for b in pack.buyers}
 
 
