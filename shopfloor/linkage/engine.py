@@ -15,7 +15,9 @@ Order of evidence, strongest first:
 
 A candidate close behind the best one (both above the automatic threshold) makes the record
 wait for review: two registry facilities that both look like the row are a question for a
-person (often a duplicate to merge), not a coin toss.
+person (often a duplicate to merge), not a coin toss. Below the automatic threshold, a
+candidate that is the "clear best" — far ahead in splink's weights, or ranked first by splink
+and far ahead in the scorer's odds — is matched automatically (see :func:`_decide`).
 
 :func:`link` is the database-free core (the benchmarks call it with half a million
 facilities); :func:`match_records` reads and writes the records.
@@ -38,6 +40,11 @@ AUTOMATIC, CONFIRMED, PENDING, NEW, UNMATCHED = (
 #: Candidates kept in a record's evidence for reviewers (and for "next candidate" after a
 #: rejection).
 EVIDENCE_CANDIDATES = 5
+#: Registry facilities splink proposes per record for the pair scorer. A name without an
+#: address often ties with several facilities at one splink weight (the weights have a few
+#: fixed levels); splitting a tie at the fifth place by facility id dropped the right one
+#: as often as not, and the clear-best rules below need to see the competitors.
+CANDIDATES_SCORED = 10
 #: Candidates more than this many bits (log2 of the likelihood ratio) behind a record's best
 #: splink candidate are not worth scoring: 2^10 times less likely.
 SCORE_WITHIN_BITS = 10.0
@@ -101,7 +108,7 @@ class Thresholds:
 def link(incoming: Sequence[RecordView], registry: Sequence[RecordView], *,
          engine: str = "duckdb", remembered: Mapping[int, object] | None = None,
          scorer=None, thresholds: Thresholds | None = None, create_new: bool = True,
-         config: LinkConfig = FACILITY, top_k: int = EVIDENCE_CANDIDATES,
+         config: LinkConfig = FACILITY, top_k: int = CANDIDATES_SCORED,
          spark=None, chunk_size: int = CHUNK_SIZE) -> dict[int, Outcome]:
     """Decide each incoming record against the registry (no database).
 
@@ -217,8 +224,32 @@ def _decide(record_id: int, scored: list, thresholds: Thresholds, create_new: bo
                 and all(p < RUNNER_UP_MAX for _, p, _ in others)):
             evidence["rule"] = "clear best"
             return Outcome(record_id, AUTOMATIC, cand.right_id, prob, evidence)
+        if _clear_best_by_score(cand, prob, others, thresholds.auto):
+            evidence["rule"] = "clear best by score"
+            return Outcome(record_id, AUTOMATIC, cand.right_id, prob, evidence)
         return Outcome(record_id, PENDING, cand.right_id, prob, evidence)
     return Outcome(record_id, NEW if create_new else UNMATCHED, None, prob, evidence)
+
+
+def _clear_best_by_score(cand, prob: float, others: list, auto: float) -> bool:
+    """"Clear best" by the pair scorer, for a candidate it finds likely (at least the review
+    threshold): splink ranks it first (ties allowed: its weights have few levels) and the
+    scorer gives it at least ``auto / (1 - auto)`` times the odds of every other candidate
+    (4 times at 0.8) — were the row one of the two, it would be this one with at least the
+    automatic threshold's probability. The scorer's caution about a name without an address
+    applies to every candidate alike; the margin says that of the registry facilities splink
+    proposed, only this one looks like the row, to both judges. ``others``: (candidate,
+    probability, explanation) of the other candidates, most probable first."""
+    if any(c.match_weight > cand.match_weight for c, _, _ in others):
+        return False
+    if not others:
+        return True
+    return _odds(prob) >= _odds(auto) * _odds(others[0][1])
+
+
+def _odds(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return p / (1 - p)
 
 
 # --- the database side ---------------------------------------------------------------------

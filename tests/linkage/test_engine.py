@@ -201,3 +201,28 @@ def test_link_decides_the_same_in_one_chunk_or_several():
     assert {o.decision for o in whole.values()} >= {AUTOMATIC, UNMATCHED}
     for size in (1, 3):
         assert link(incoming, registry, create_new=False, chunk_size=size) == whole
+
+
+def test_a_clear_best_by_score_is_automatic_and_the_margin_follows_the_threshold():
+    """A name without an address that the scorer finds likely but not certain is matched
+    when splink ranks its facility first and the scorer gives it auto / (1 - auto) times
+    the odds of every other candidate; a stricter automatic threshold asks a person."""
+    registry = [R(7, "Jin Yuan Garment Co., Ltd.", "Kampong Tralach", "KH"),
+                R(8, "Jin Yuan Knitting Co., Ltd.", "Kampot", "KH"),
+                R(4, "Golden Lotus Garment Co., Ltd.", "Pou Senchey, Phnom Penh", "KH"),
+                R(5, "Golden Lotus Fashion Co., Ltd.", "Sen Sok, Phnom Penh", "KH")]
+    incoming = [R(13, "Jin Yuan Gmt", "", "KH"), R(11, "Golden Lotus", "", "KH")]
+    out = link(incoming, registry, create_new=False)
+    jin = out[13]
+    best, runner_up = jin.evidence["candidates"][:2]
+    assert best["facility_id"] == 7 and best["splink_weight"] > runner_up["splink_weight"]
+    assert 0.5 <= best["score"] < 0.8
+    odds = [c["score"] / (1 - c["score"]) for c in (best, runner_up)]
+    assert 4 <= odds[0] / odds[1] < 9
+    assert (jin.decision, jin.facility_id, jin.evidence["rule"]) == (
+        AUTOMATIC, 7, "clear best by score")
+    # Two facilities the row fits equally: a person decides.
+    assert out[11].decision == PENDING and "rule" not in out[11].evidence
+    # At 0.9 the best must have 9 times the runner-up's odds: not met, so a person decides.
+    strict = link(incoming[:1], registry, create_new=False, thresholds=Thresholds(0.9, 0.5))
+    assert strict[13].decision == PENDING and strict[13].facility_id == 7
