@@ -86,6 +86,7 @@ def _lang() -> str:
 RULE = d.Rule(
     "compliant-vs-survey", "contradiction",
     gettext_lazy("Published as compliant, contradicted by a worker survey"),
+    # xgettext:no-python-format
     gettext_lazy("The factory's latest published assessment found it compliant on a critical "
                  "issue, while at least 10 % of the workers surveyed at the factory in the "
                  "same period gave an answer the survey marks as breaching it — and enough of "
