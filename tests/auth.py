@@ -37,3 +37,23 @@ def verified_login(client, user) -> TOTPDevice:
     django_otp.login(request, device)
     request.session.save()
     return device
+
+
+#: People of the ``ws`` fixture (tests/conftest.py) who must use a second factor.
+WS_TWO_FACTOR = frozenset({"union_admin", "union_researcher", "fed_researcher", "staff"})
+
+
+def ws_client(ws, who: str):
+    """A test client signed in as person ``who`` of the ``ws`` fixture (past the second
+    factor where their role needs one); ``"anonymous"``: not signed in."""
+    from django.test import Client
+
+    client = Client()
+    if who == "anonymous":
+        return client
+    user = getattr(ws, who)
+    if who in WS_TWO_FACTOR:
+        verified_login(client, user)
+    else:
+        client.force_login(user)
+    return client

@@ -14,7 +14,7 @@ from django.urls import reverse
 from shopfloor.evidence import cases as case_lib
 from shopfloor.models import AuditEvent, Datapoint, Relationship
 from tests import factories as f
-from tests.auth import verified_login
+from tests.auth import ws_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_root")]
 
@@ -36,24 +36,16 @@ def case(ws):
     return case
 
 
-def _client(ws, who):
-    client = Client()
-    user = getattr(ws, who)
-    if who in ("union_admin", "union_researcher", "fed_researcher", "staff"):
-        verified_login(client, user)
-    else:
-        client.force_login(user)
-    return client
 
 
 def test_the_case_page_links_to_the_pack(ws, case):
-    page = _client(ws, "rep").get(reverse("web:case", args=[case.pk]))
+    page = ws_client(ws, "rep").get(reverse("web:case", args=[case.pk]))
     assert reverse("web:case_leverage", args=[case.pk]) in page.content.decode()
     assert reverse("web:case_leverage_zip", args=[case.pk]) in page.content.decode()
 
 
 def test_the_pack_page_shows_brands_evidence_laws_and_letters(ws, case):
-    response = _client(ws, "rep").get(reverse("web:case_leverage", args=[case.pk]))
+    response = ws_client(ws, "rep").get(reverse("web:case_leverage", args=[case.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nordwind Outdoor" in html and "Brand X" in html
@@ -68,7 +60,7 @@ def test_the_pack_page_shows_brands_evidence_laws_and_letters(ws, case):
 
 def test_the_zip_downloads_in_the_language_asked_and_is_audited(ws, case):
     url = reverse("web:case_leverage_zip", args=[case.pk])
-    response = _client(ws, "fed_researcher").get(url + "?lang=km")
+    response = ws_client(ws, "fed_researcher").get(url + "?lang=km")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "leverage-case-" in response["Content-Disposition"]
@@ -85,7 +77,7 @@ def test_the_zip_downloads_in_the_language_asked_and_is_audited(ws, case):
 
 @pytest.mark.parametrize("who", ["brand", "rival_rep", "member", "outsider"])
 def test_anyone_else_gets_404(ws, case, who):
-    client = _client(ws, who)
+    client = ws_client(ws, who)
     for name in ("web:case_leverage", "web:case_leverage_zip"):
         assert client.get(reverse(name, args=[case.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="export").exists()

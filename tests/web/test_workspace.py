@@ -8,7 +8,6 @@ import io
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from shopfloor.evidence import media
@@ -22,23 +21,12 @@ from shopfloor.models import (
     MonitoringIssue,
     PiccMeeting,
 )
-from tests.auth import verified_login
+from tests.auth import ws_client
 from tests.evidence.files import jpeg_with_gps
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_root")]
-TWO_FACTOR = {"union_admin", "union_researcher", "fed_researcher", "staff"}
 
 
-def _client(ws, who: str) -> Client:
-    client = Client()
-    if who == "anonymous":
-        return client
-    user = getattr(ws, who)
-    if who in TWO_FACTOR:
-        verified_login(client, user)
-    else:
-        client.force_login(user)
-    return client
 
 
 def _photo(data: bytes, name="IMG_0001.jpg"):
@@ -56,7 +44,7 @@ def _new_issue(client, ws, **extra):
 
 
 def test_a_rep_records_an_issue_with_a_photo(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     original = jpeg_with_gps()
     response = _new_issue(rep, ws, photo=_photo(original), caption="Line 4")
     issue = MonitoringIssue.objects.get()
@@ -76,7 +64,7 @@ def test_a_rep_records_an_issue_with_a_photo(ws):
 
 
 def test_the_same_form_sent_twice_records_once(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     key = str(uuid.uuid4())
     first = _new_issue(rep, ws, client_key=key)
     second = _new_issue(rep, ws, client_key=key)
@@ -85,7 +73,7 @@ def test_the_same_form_sent_twice_records_once(ws):
 
 
 def test_a_bad_upload_is_explained_and_nothing_is_kept(ws, settings):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     response = _new_issue(rep, ws, photo=_photo(b"MZ" + b"\x00" * 400, "tool.exe"))
     assert response.status_code == 200
     assert "cannot be kept" in response.content.decode()
@@ -101,7 +89,7 @@ def _step(client, issue, **data):
 
 
 def test_steps_through_the_web_and_no_resolution_without_a_note(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     _new_issue(rep, ws)
     issue = MonitoringIssue.objects.get()
     meeting = rep.post(reverse("web:meeting_new", args=[ws.union.pk, ws.a.pk]),
@@ -135,22 +123,22 @@ def test_steps_through_the_web_and_no_resolution_without_a_note(ws):
     ("rival_rep", 404), ("brand", 404), ("member", 404), ("outsider", 404),
 ])
 def test_who_reads_an_issue(ws, who, status):
-    _new_issue(_client(ws, "rep"), ws)
+    _new_issue(ws_client(ws, "rep"), ws)
     issue = MonitoringIssue.objects.get()
-    assert _client(ws, who).get(reverse("web:issue", args=[issue.pk])).status_code == status
+    assert ws_client(ws, who).get(reverse("web:issue", args=[issue.pk])).status_code == status
 
 
 def test_readers_who_may_not_write_get_no_forms_and_403(ws):
-    _new_issue(_client(ws, "rep"), ws)
+    _new_issue(ws_client(ws, "rep"), ws)
     issue = MonitoringIssue.objects.get()
-    researcher = _client(ws, "fed_researcher")
+    researcher = ws_client(ws, "fed_researcher")
     page = researcher.get(reverse("web:issue", args=[issue.pk])).content.decode()
     assert "No fans on sewing line 4" in page and reverse("web:issue_step",
                                                           args=[issue.pk]) not in page
     assert _step(researcher, issue, to_status="raised", note="x").status_code == 403
     assert researcher.get(reverse("web:issue_new", args=[ws.union.pk, ws.a.pk])
                           ).status_code == 403
-    anonymous = _client(ws, "anonymous").get(reverse("web:issue", args=[issue.pk]))
+    anonymous = ws_client(ws, "anonymous").get(reverse("web:issue", args=[issue.pk]))
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
 
 
@@ -163,13 +151,13 @@ def test_no_copy_reachable_by_any_role_keeps_exif_only_the_restricted_original(w
     images, the shared copy, the thumbnail — has no EXIF, except the original, which only
     the union's admins and researchers (and staff) reach, byte for byte as uploaded."""
     original = jpeg_with_gps(1600, 1200)
-    _new_issue(_client(ws, "rep"), ws, photo=_photo(original))
+    _new_issue(ws_client(ws, "rep"), ws, photo=_photo(original))
     issue = MonitoringIssue.objects.get()
     stored = EvidenceFile.objects.get()
     assert stored.sha256 == hashlib.sha256(original).hexdigest()
     got_original = set()
     for who in ROLES:
-        client = _client(ws, who)
+        client = ws_client(ws, who)
         page = client.get(reverse("web:issue", args=[issue.pk]))
         for variant in ("thumbnail", "shared", "original"):
             response = client.get(reverse("web:evidence_file", args=[stored.pk, variant]))
@@ -194,26 +182,26 @@ def test_no_copy_reachable_by_any_role_keeps_exif_only_the_restricted_original(w
 
 
 def test_the_brand_sees_the_aggregate_on_the_factory_page_only(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     _new_issue(rep, ws)
     _new_issue(rep, ws, title="Exit door locked", topic="safety", workers_female="3",
                workers_male="1")
-    brand = _client(ws, "brand")
+    brand = ws_client(ws, "brand")
     page = brand.get(reverse("web:facility", args=[ws.a.pk])).content.decode()
     assert "Union evidence" in page and "Occupational safety and health" in page
     assert "No fans on sewing line 4" not in page and "Exit door locked" not in page
     assert reverse("web:workspace_factory", args=[ws.union.pk, ws.a.pk]) not in page
     assert brand.get(reverse("web:workspace_factory", args=[ws.union.pk, ws.a.pk])
                      ).status_code == 404
-    public = _client(ws, "anonymous").get(reverse("web:facility", args=[ws.a.pk])).content
+    public = ws_client(ws, "anonymous").get(reverse("web:facility", args=[ws.a.pk])).content
     assert b"Union evidence" not in public
-    researcher_page = _client(ws, "fed_researcher").get(
+    researcher_page = ws_client(ws, "fed_researcher").get(
         reverse("web:facility", args=[ws.a.pk])).content.decode()
     assert reverse("web:workspace_factory", args=[ws.union.pk, ws.a.pk]) in researcher_page
 
 
 def test_case_outcomes_and_totals_per_currency(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     response = rep.post(reverse("web:case_new", args=[ws.union.pk, ws.a.pk]), {
         "kind": "union_busting", "title": "Union founders dismissed",
         "opened_on": "2025-03-04", "workers_female": "2", "client_key": str(uuid.uuid4())})
@@ -242,7 +230,7 @@ def test_case_outcomes_and_totals_per_currency(ws):
 
 
 def test_membership_counts_show_progress_to_mrs(ws):
-    admin = _client(ws, "union_admin")
+    admin = ws_client(ws, "union_admin")
     url = reverse("web:organising", args=[ws.union.pk, ws.a.pk])
     response = admin.post(url, {"form": "membership", "membership-counted_on": "2025-06-01",
                                 "membership-members_female": "250",
@@ -259,11 +247,11 @@ def test_membership_counts_show_progress_to_mrs(ws):
     assert refused.status_code == 200 and "more dues payers than members" in (
         refused.content.decode())
     assert MembershipCount.objects.count() == 1
-    assert _client(ws, "fed_researcher").post(url, {"form": "nssf"}).status_code == 403
+    assert ws_client(ws, "fed_researcher").post(url, {"form": "nssf"}).status_code == 403
 
 
 def test_a_hot_reading_is_flagged(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     url = reverse("web:heat", args=[ws.union.pk, ws.a.pk])
     response = rep.post(url, {"taken_at": "2025-04-01T14:00", "place": "sewing line 4",
                               "temperature_c": "34.5", "humidity_pct": "70",
@@ -274,13 +262,13 @@ def test_a_hot_reading_is_flagged(ws):
 
 
 def test_signing_out_clears_the_phones_drafts(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     response = rep.post(reverse("web:logout"))
     assert response["Clear-Site-Data"] == '"storage"'
 
 
 def test_a_saved_form_tells_the_next_page_to_forget_its_draft(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     response = _new_issue(rep, ws)
     page = rep.get(response["Location"]).content.decode()
     assert f'data-clear-drafts="issue-{ws.union.pk}-{ws.a.pk}"' in page
@@ -288,8 +276,8 @@ def test_a_saved_form_tells_the_next_page_to_forget_its_draft(ws):
 
 
 def test_index_lists_the_reps_factories(ws):
-    rep = _client(ws, "rep")
+    rep = ws_client(ws, "rep")
     _new_issue(rep, ws)
     page = rep.get(reverse("web:workspace")).content.decode()
     assert "Factory A" in page and "1 open issue" in page and "Factory B" not in page
-    assert "Factory A" not in _client(ws, "brand").get(reverse("web:workspace")).content.decode()
+    assert "Factory A" not in ws_client(ws, "brand").get(reverse("web:workspace")).content.decode()
